@@ -1,6 +1,13 @@
-#include "jit/module.h"
+// The validator: FunctionDecoder with the empty consumer.
+#include "jit/function_decoder.h"
+
 namespace tern {
-Status validate_function(const ModuleInfo&, uint32_t, const Features&, const DecodeLimits&) {
-  return Error(ErrorKind::Internal, "validator not written yet");
+
+Status validate_function(const ModuleInfo& module, uint32_t func, const Features& features,
+                         const DecodeLimits& limits) {
+  NullConsumer consumer;
+  FunctionDecoder<NullConsumer> decoder(module, func, features, limits, consumer);
+  return decoder.decode();
 }
+
 }  // namespace tern
