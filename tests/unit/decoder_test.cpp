@@ -325,13 +325,15 @@ TEST_CASE("data count must agree with the data section") {
 // entries fails at once, without reserving memory for them.
 TEST_CASE("huge counts in tiny files fail fast") {
   const Bytes huge = {0xff, 0xff, 0xff, 0xff, 0x0f};
-  Bytes padding(60, 0x00);
+  Bytes padding(85, 0x00);  // 8 + 2 + 5 + 85: 100-byte files
   const std::initializer_list<std::string_view> keys = {"length out of bounds", "unexpected end", "exceeds the limit",
                                                         "too many"};
   auto start = std::chrono::steady_clock::now();
   for (uint8_t id : {kType, kImport, kFunction, kTable, kMemory, kGlobal, kExport, kElement, kCode, kData}) {
     CAPTURE(int(id));
-    auto r = decode(wasm_module({section(id, cat({huge, padding}))}));
+    Bytes b = wasm_module({section(id, cat({huge, padding}))});
+    CHECK(b.size() == 100);
+    auto r = decode(b);
     REQUIRE(!r.ok());
     CHECK(contains(r.error().message(), "offset 0x"));
     bool found = false;
@@ -501,6 +503,57 @@ TEST_CASE("element and data segments refer to existing tables, memories and func
   expect_malformed(wasm_module({mem, section(kData, vec({{0x03}}))}), "data segment");
   expect_error_any(decode(wasm_module({mem, section(kData, vec({{0x01, 0x05, 'a'}}))})), ErrorKind::Malformed,
                    {"unexpected end", "length out of bounds"});
+}
+
+TEST_CASE("imported functions: exported, started, referenced") {
+  Bytes types = section(kType, vec({func_type({}, {})}));
+  Bytes import = section(kImport, vec({cat({str("env"), str("f"), {0x00, 0x00}})}));
+  auto m = expect_ok(wasm_module({types, import, section(kExport, vec({cat({str("f"), {0x00, 0x00}})})),
+                                  section(kStart, {0x00})}));
+  REQUIRE(m->start.has_value());
+  CHECK(*m->start == 0);
+  CHECK(m->exports[0].index == 0);
+  CHECK(m->functions.size() == 1);
+  CHECK(m->functions[0].imported);
+}
+
+TEST_CASE("a global initialized with ref.func declares the function for code") {
+  Bytes types = section(kType, vec({func_type({}, {})}));
+  Bytes func = section(kFunction, vec({{0x00}}));
+  Bytes global = section(kGlobal, vec({{kFuncRef, 0x00, 0xd2, 0x00, 0x0b}}));
+  Bytes code = section(kCode, vec({body(no_locals(), {0xd2, 0x00, 0x1a, 0x0b})}));
+  expect_ok(wasm_module({types, func, global, code}));
+  expect_invalid(wasm_module({types, func, code}), "undeclared function reference");
+}
+
+TEST_CASE("element segments in every encoding") {
+  Bytes types = section(kType, vec({func_type({}, {})}));
+  Bytes func = section(kFunction, vec({{0x00}}));
+  Bytes table = section(kTable, vec({{kFuncRef, 0x00, 0x01}}));
+  Bytes code = section(kCode, vec({body(no_locals(), {0x0b})}));
+  const Bytes offset = {0x41, 0x00, 0x0b};
+  const Bytes segments[] = {
+      cat({{0x00}, offset, {0x01, 0x00}}),                          // active, table 0, func indices
+      {0x01, 0x00, 0x01, 0x00},                                     // passive, elemkind, func indices
+      cat({{0x02, 0x00}, offset, {0x00, 0x01, 0x00}}),              // active, table index, elemkind
+      {0x03, 0x00, 0x01, 0x00},                                     // declarative, func indices
+      cat({{0x04}, offset, {0x02, 0xd2, 0x00, 0x0b, 0xd0, kFuncRef, 0x0b}}),  // active, expressions
+      {0x05, kFuncRef, 0x01, 0xd0, kFuncRef, 0x0b},                 // passive, expressions
+      cat({{0x06, 0x00}, offset, {kFuncRef, 0x01, 0xd2, 0x00, 0x0b}}),  // active, table index, expressions
+      {0x07, kFuncRef, 0x01, 0xd2, 0x00, 0x0b},                     // declarative, expressions
+  };
+  for (size_t i = 0; i < std::size(segments); ++i) {
+    CAPTURE(i);
+    auto m = expect_ok(wasm_module({types, func, table, section(kElement, vec({segments[i]})), code}));
+    REQUIRE(m->elems.size() == 1);
+    CHECK(m->elems[0].items.size() == (i == 4 ? 2u : 1u));
+    CHECK(m->elems[0].mode == (i == 1 || i == 5 ? SegmentMode::Passive
+                               : i == 3 || i == 7 ? SegmentMode::Declarative
+                                                  : SegmentMode::Active));
+  }
+  // An expression of the wrong type: an externref in a funcref segment.
+  expect_invalid(wasm_module({types, func, table, section(kElement, vec({{0x05, kFuncRef, 0x01, 0xd0, kExternRef, 0x0b}})), code}),
+                 "type mismatch");
 }
 
 // Every proper prefix of a valid module is either a valid module (it ends between sections)

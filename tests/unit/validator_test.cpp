@@ -128,6 +128,34 @@ TEST_CASE("type mismatches") {
   invalid({kNone, kNone, {kBrIf, 0, kEnd}}, "type mismatch");  // no condition
 }
 
+TEST_CASE("blocks with type-index block types, br_table arities") {
+  // Type 1 is [i32] -> [i32]: an if with params and no else is valid when params == results.
+  Bytes types = section(kType, vec({func_type({kI32}, {kI32}), func_type({kI32}, {kI32})}));
+  auto one_func = [&](Bytes code) {
+    return wasm_module({types, section(kFunction, vec({{0x00}})), section(kCode, vec({body(no_locals(), code)}))});
+  };
+  expect_ok(one_func({kLocalGet, 0, kLocalGet, 0, kIf, 0x01, kI32Const, 1, kI32Add, kEnd, kEnd}));
+  expect_ok(one_func({kLocalGet, 0, kLocalGet, 0, kIf, 0x01, kEnd, kEnd}));
+  expect_ok(one_func({kLocalGet, 0, kBlock, 0x01, kEnd, kEnd}));
+  expect_ok(one_func({kLocalGet, 0, kLoop, 0x01, kEnd, kEnd}));
+  expect_invalid(one_func({kBlock, 0x01, kEnd, kEnd}), "type mismatch");  // the block's param is missing
+  // br_table to labels of different arity or type.
+  invalid({{kI32}, {kI32},
+           {kBlock, kI32, kBlock, kI64, kI32Const, 0, kLocalGet, 0, kBrTable, 1, 0, 1, kEnd, kDrop, kI32Const, 0, kEnd, kEnd}},
+          "type mismatch");
+  invalid({{kI32}, kNone, {kBlock, kI32, kLocalGet, 0, kBrTable, 1, 0, 1, kEnd, kDrop, kEnd}}, "type mismatch");
+  // In unreachable code, labels of one arity but different types are fine (br_table.wast "meet-bottom").
+  valid({kNone, kNone,
+         {kBlock, kF32, kBlock, kI64, kUnreachable, kBrTable, 1, 0, 1, kEnd, kDrop, kF32Const, 0, 0, 0, 0, kEnd, kDrop, kEnd}});
+}
+
+TEST_CASE("multi-value results and return") {
+  valid({kNone, {kI32, kI64}, {kI32Const, 1, kI64Const, 2, kEnd}});
+  valid({kNone, {kI32, kI64}, {kI32Const, 1, kI64Const, 2, kReturn, kEnd}});
+  invalid({kNone, {kI32, kI64}, {kI64Const, 1, kI32Const, 2, kEnd}}, "type mismatch");
+  invalid({kNone, {kI32, kI64}, {kI64Const, 2, kReturn, kEnd}}, "type mismatch");
+}
+
 TEST_CASE("select without a type on reference operands") {
   invalid({kNone, kNone, {kRefNull, kFuncRef, kRefNull, kFuncRef, kI32Const, 0, kSelect, kDrop, kEnd}}, "select");
   invalid({kNone, kNone, {kRefNull, kFuncRef, kRefNull, kFuncRef, kI32Const, 0, kSelect, kDrop, kEnd}}, "type mismatch");
