@@ -1,6 +1,7 @@
 // `tern inspect` as aligned text tables.
+#include <bit>
+#include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
 #include "host/cli/inspect.h"
@@ -88,24 +89,20 @@ std::string describe_const_expr(const ConstExpr& expr) {
       case Op::I64Const:
         s += " " + std::to_string(static_cast<int64_t>(in.value));
         break;
-      case Op::F32Const: {
-        float f;
-        const auto bits = static_cast<uint32_t>(in.value);
-        std::memcpy(&f, &bits, sizeof f);
-        std::snprintf(buf, sizeof buf, " %.9g", static_cast<double>(f));
-        s += buf;
+      case Op::F32Const: {  // shortest text that reads back as the same value
+        const auto f = std::bit_cast<float>(static_cast<uint32_t>(in.value));
+        s += " " + std::string(buf, std::to_chars(buf, buf + sizeof buf, f).ptr);
         break;
       }
       case Op::F64Const: {
-        double d;
-        std::memcpy(&d, &in.value, sizeof d);
-        std::snprintf(buf, sizeof buf, " %.17g", d);
-        s += buf;
+        const auto d = std::bit_cast<double>(in.value);
+        s += " " + std::string(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
         break;
       }
-      case Op::V128Const:
-        std::snprintf(buf, sizeof buf, " 0x%016llx%016llx", static_cast<unsigned long long>(in.value_hi),
-                      static_cast<unsigned long long>(in.value));
+      case Op::V128Const:  // as in the text format: four i32 lanes, lowest first
+        std::snprintf(buf, sizeof buf, " i32x4 0x%08x 0x%08x 0x%08x 0x%08x", static_cast<uint32_t>(in.value),
+                      static_cast<uint32_t>(in.value >> 32), static_cast<uint32_t>(in.value_hi),
+                      static_cast<uint32_t>(in.value_hi >> 32));
         s += buf;
         break;
       case Op::RefNull:
