@@ -46,7 +46,7 @@ struct alignas(16) GlobalCell {
 // Runtime helpers generated code calls (SysV ABI, first argument the VMContext*).
 // Helpers that can fail return 0 on success or 1 + TrapKind.
 #define TERN_HELPERS(X)                                                                    \
-  X(RaiseTrap)     /* [[noreturn]] void (VMContext*, uint32_t kind) */                     \
+  X(RaiseTrap)     /* tern_raise_trap: [[noreturn]] void (uint32_t kind) */                \
   X(MemoryGrow)    /* uint32_t (VMContext*, uint32_t delta, uint32_t mem) */              \
   X(MemorySize)    /* uint32_t (VMContext*, uint32_t mem) */                              \
   X(MemoryCopy)    /* uint32_t (VMContext*, dst, src, n, dst_mem, src_mem) */              \

@@ -366,15 +366,13 @@ void Compiler::emit_trap_stubs() {
     a_.bind(trap_labels_[k]);
     // r15 may belong to a callee's instance only between a call and its restore; stubs are
     // reached with our own r15.
-    a_.mov(x86::rdi, x86::r15);
-    a_.mov(x86::esi, static_cast<uint32_t>(k));
+    a_.mov(x86::edi, static_cast<uint32_t>(k));
     a_.call(x86::ptr(x86::r15, vmctx_offset::helper(Helper::RaiseTrap)));
     a_.ud2();
   }
   if (dynamic_trap_.isValid()) {
     a_.bind(dynamic_trap_);
-    a_.lea(x86::esi, x86::ptr(x86::eax, -1));
-    a_.mov(x86::rdi, x86::r15);
+    a_.lea(x86::edi, x86::ptr(x86::eax, -1));
     a_.call(x86::ptr(x86::r15, vmctx_offset::helper(Helper::RaiseTrap)));
     a_.ud2();
   }
