@@ -37,7 +37,7 @@ Outcome CommandRunner::run(const Command& c) {
   return Outcome::fail("unknown command type " + quoted(c.type_name));
 }
 
-Result<CommandRunner::ModulePtr> CommandRunner::decode_file(const std::string& filename) const {
+Result<std::shared_ptr<const ModuleInfo>> CommandRunner::decode_file(const std::string& filename) const {
   if (filename.empty()) return Error(ErrorKind::Io, "command names no module file");
   const auto path = module_dir_ / filename;
   std::ifstream in(path, std::ios::binary);
@@ -46,15 +46,48 @@ Result<CommandRunner::ModulePtr> CommandRunner::decode_file(const std::string& f
   return decode_module(std::span<const uint8_t>(bytes), options_);
 }
 
+Result<std::shared_ptr<Module>> CommandRunner::compile_file(const std::string& filename) const {
+  const auto path = module_dir_ / filename;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error(ErrorKind::Io) << "cannot open " << path.string();
+  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return Module::compile(std::span<const uint8_t>(bytes), options_);
+}
+
+namespace {
+bool is_unsupported(const Error& e) { return e.message().find("not supported by the compiler yet") != std::string::npos; }
+}  // namespace
+
+Result<CommandRunner::ModulePtr> CommandRunner::instantiate(const std::shared_ptr<Module>& m) {
+  std::vector<Extern> imports;
+  const ModuleInfo& info = m->info();
+  for (size_t i = 0; i < info.imports.size(); ++i) {
+    const Import& imp = info.imports[i];
+    std::optional<Extern> e;
+    if (auto it = registered_.find(imp.module); it != registered_.end()) e = it->second->get_export(imp.field);
+    else if (imp.module == "spectest") e = spectest_.get(imp.field);
+    if (!e) return Error(ErrorKind::Link, "import #" + std::to_string(i) + " " + imp.module + "." + imp.field + ": unknown import");
+    imports.push_back(*e);
+  }
+  return Instance::instantiate(m, imports);
+}
+
 Outcome CommandRunner::on_module(const Command& c) {
   current_.reset();
+  unsupported_ = false;
   if (c.is_text_module()) return Outcome::skip(SkipReason::Text);
-  auto module = decode_file(c.filename);
+  auto module = compile_file(c.filename);
   if (!module) {
     const auto& e = module.error();
+    if (is_unsupported(e)) {
+      unsupported_ = true;
+      return Outcome::skip(SkipReason::Unsupported, e.message());
+    }
     return Outcome::fail("module rejected: " + std::string(to_string(e.kind())) + ": " + e.message());
   }
-  current_ = std::move(*module);
+  auto inst = instantiate(*module);
+  if (!inst) return Outcome::fail("instantiation failed: " + inst.error().message());
+  current_ = std::move(*inst);
   if (!c.name.empty()) named_[c.name] = current_;
   return Outcome::pass();
 }
@@ -91,19 +124,32 @@ Outcome CommandRunner::expect_rejected(const Command& c, ErrorKind expected) {
   return o;
 }
 
-Outcome CommandRunner::on_assert_unlinkable(const Command& c) { return expect_valid_then_skip(c); }
-
-Outcome CommandRunner::on_assert_uninstantiable(const Command& c) { return expect_valid_then_skip(c); }
-
-Outcome CommandRunner::expect_valid_then_skip(const Command& c) {
+Outcome CommandRunner::on_assert_unlinkable(const Command& c) {
   if (c.is_text_module()) return Outcome::skip(SkipReason::Text);
-  auto module = decode_file(c.filename);
+  auto module = compile_file(c.filename);
   if (!module) {
-    const auto& e = module.error();
-    return Outcome::fail("module must validate before " + quoted(c.text) + " can be checked, but: " +
-                         std::string(to_string(e.kind())) + ": " + e.message());
+    if (is_unsupported(module.error())) return Outcome::skip(SkipReason::Unsupported);
+    return Outcome::fail("module must compile before linking: " + module.error().message());
   }
-  return Outcome::skip(SkipReason::Exec, "validated; " + c.type_name + " needs instantiation");
+  auto inst = instantiate(*module);
+  if (inst) return Outcome::fail("module linked but expected " + quoted(c.text));
+  if (inst.error().kind() != ErrorKind::Link) return Outcome::fail("expected a link error, got: " + inst.error().message());
+  return Outcome::pass(inst.error().message());
+}
+
+Outcome CommandRunner::on_assert_uninstantiable(const Command& c) {
+  if (c.is_text_module()) return Outcome::skip(SkipReason::Text);
+  auto module = compile_file(c.filename);
+  if (!module) {
+    if (is_unsupported(module.error())) return Outcome::skip(SkipReason::Unsupported);
+    return Outcome::fail("module must compile before instantiation: " + module.error().message());
+  }
+  auto inst = instantiate(*module);
+  if (inst) return Outcome::fail("module instantiated but expected " + quoted(c.text));
+  ErrorKind k = inst.error().kind();
+  if (k != ErrorKind::Instantiate && k != ErrorKind::Trap)
+    return Outcome::fail("expected an instantiation failure, got: " + inst.error().message());
+  return Outcome::pass(inst.error().message());
 }
 
 CommandRunner::ModulePtr CommandRunner::module_for_action(const Command& c) const {
@@ -115,9 +161,54 @@ CommandRunner::ModulePtr CommandRunner::module_for_action(const Command& c) cons
   return it == named_.end() ? nullptr : it->second;
 }
 
+Result<std::vector<Value>> CommandRunner::perform(const nlohmann::json& action) {
+  ModulePtr inst = current_;
+  if (action.contains("module")) {
+    auto it = named_.find(action["module"].get<std::string>());
+    inst = it == named_.end() ? nullptr : it->second;
+  }
+  if (!inst) return Error(ErrorKind::Usage, "no module for action");
+  std::string field = action.value("field", "");
+  std::string type = action.value("type", "");
+  if (type == "get") {
+    auto e = inst->get_export(field);
+    if (!e || e->kind != ExternKind::Global) return Error(ErrorKind::Usage, "no exported global " + quoted(field));
+    return std::vector<Value>{Value{e->global->type.type, e->global->cell.lo, e->global->cell.hi}};
+  }
+  std::vector<Value> args;
+  for (const auto& a : action.value("args", nlohmann::json::array())) {
+    auto v = parse_value(a);
+    if (!v) return std::move(v).error();
+    args.push_back(*v);
+  }
+  return inst->call(field, args);
+}
+
 Outcome CommandRunner::on_action(const Command& c) {
-  if (!module_for_action(c)) return Outcome::skip(SkipReason::NoModule);
-  return Outcome::skip(SkipReason::Exec);
+  if (!module_for_action(c)) return Outcome::skip(unsupported_ ? SkipReason::Unsupported : SkipReason::NoModule);
+  auto r = perform(c.raw["action"]);
+  switch (c.type) {
+    case CommandType::Action:
+      if (!r) return Outcome::fail("action failed: " + r.error().message());
+      return Outcome::pass();
+    case CommandType::AssertReturn: {
+      if (!r) return Outcome::fail("expected values, got " + std::string(to_string(r.error().kind())) + ": " + r.error().message());
+      const auto& expected = c.raw.value("expected", nlohmann::json::array());
+      if (expected.size() != r->size())
+        return Outcome::fail("expected " + std::to_string(expected.size()) + " results, got " + std::to_string(r->size()));
+      for (size_t i = 0; i < expected.size(); ++i)
+        if (auto why = mismatch(expected[i], (*r)[i])) return Outcome::fail("result " + std::to_string(i) + ": " + *why);
+      return Outcome::pass();
+    }
+    default: {  // assert_trap, assert_exhaustion
+      if (r) return Outcome::fail("expected trap " + quoted(c.text) + ", but the call returned");
+      if (r.error().kind() != ErrorKind::Trap) return Outcome::fail("expected trap " + quoted(c.text) + ", got: " + r.error().message());
+      const std::string& got = r.error().message();
+      if (c.text.rfind(got, 0) != 0 && got.rfind(c.text, 0) != 0)
+        return Outcome::fail("expected trap " + quoted(c.text) + ", got trap " + quoted(got));
+      return Outcome::pass();
+    }
+  }
 }
 
 }  // namespace tern::spec

@@ -8,8 +8,9 @@
 //    `module` command), modules by $name, and names given by `register`. A module that fails
 //    to load clears the current one, so later commands on it are skipped as no-module instead
 //    of failing a second time for the same cause.
-// 3. Today a module is "loaded" when decode_module (decode + validate) accepts it; with
-//    instantiation the stored value becomes an instance.
+// 3. A module is loaded when it decodes, validates, compiles and instantiates; imports resolve
+//    against registered instances and the spectest module. A module the compiler does not
+//    support yet (SIMD) is skipped as unsupported, with its commands.
 #pragma once
 
 #include <filesystem>
@@ -17,11 +18,13 @@
 #include <memory>
 #include <string>
 
+#include "host/runtime/runtime.h"
 #include "jit/module.h"
 #include "jit/types.h"
 #include "tern/result.h"
 #include "tests/spec/spec_json.h"
 #include "tests/spec/tally.h"
+#include "tests/spec/values.h"
 
 namespace tern::spec {
 
@@ -32,7 +35,7 @@ class CommandRunner {
   Outcome run(const Command& c);
 
  private:
-  using ModulePtr = std::shared_ptr<const ModuleInfo>;
+  using ModulePtr = std::shared_ptr<Instance>;
 
   Outcome on_module(const Command& c);
   Outcome on_register(const Command& c);
@@ -49,7 +52,11 @@ class CommandRunner {
   // link or instantiation step it is about cannot run yet.
   Outcome expect_valid_then_skip(const Command& c);
 
-  Result<ModulePtr> decode_file(const std::string& filename) const;
+  Result<std::shared_ptr<const ModuleInfo>> decode_file(const std::string& filename) const;
+  Result<std::shared_ptr<Module>> compile_file(const std::string& filename) const;
+  // Resolves imports against registered instances and spectest, then instantiates.
+  Result<ModulePtr> instantiate(const std::shared_ptr<Module>& m);
+  Result<std::vector<Value>> perform(const nlohmann::json& action);
   // The module an action names ("module": "$M"), or the current one.
   ModulePtr module_for_action(const Command& c) const;
 
@@ -58,6 +65,8 @@ class CommandRunner {
   ModulePtr current_;
   std::map<std::string, ModulePtr> named_;       // $name -> module
   std::map<std::string, ModulePtr> registered_;  // register "as" -> module
+  SpectestModule spectest_;
+  bool unsupported_ = false;  // the current module uses what the compiler cannot do yet
 };
 
 }  // namespace tern::spec

@@ -10,6 +10,7 @@ std::string_view to_string(SkipReason r) {
     case SkipReason::Text: return "text";
     case SkipReason::NoModule: return "no-module";
     case SkipReason::Known: return "known";
+    case SkipReason::Unsupported: return "unsupported";
     case SkipReason::kCount: break;
   }
   return "?";
@@ -40,7 +41,7 @@ uint64_t Tally::skipped() const { return std::accumulate(skipped_.begin(), skipp
 void Tally::print_counts(std::ostream& os) const {
   os << passed_ << " passed, " << failed_ << " failed, " << skipped() << " skipped (exec "
      << skipped(SkipReason::Exec) << ", text " << skipped(SkipReason::Text);
-  for (SkipReason r : {SkipReason::NoModule, SkipReason::Known})
+  for (SkipReason r : {SkipReason::NoModule, SkipReason::Known, SkipReason::Unsupported})
     if (auto n = skipped(r)) os << ", " << to_string(r) << " " << n;
   os << ")";
 }

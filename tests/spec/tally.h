@@ -26,6 +26,7 @@ enum class SkipReason : uint8_t {
   Text,      // a text-format (.wat) module: tern only reads binaries
   NoModule,  // refers to a module that failed earlier; that failure is already counted
   Known,     // failed, but listed in known_failures.txt with a reason
+  Unsupported,  // uses an operator the compiler does not have yet (SIMD)
   kCount,
 };
 std::string_view to_string(SkipReason r);
