@@ -12,9 +12,14 @@
 // 4. Every value takes an 8-byte slot in the argument area, a v128 16 bytes (16-aligned).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <vector>
+
+#include "jit/types.h"
 
 namespace tern {
 
@@ -115,5 +120,26 @@ namespace table_offset {
 constexpr int32_t kElements = offsetof(TableData, elements);
 constexpr int32_t kSize = offsetof(TableData, size);
 }  // namespace table_offset
+
+// Offsets of each value in a signature's argument or result area (invariant 4).
+struct AreaLayout {
+  std::vector<int32_t> offsets;
+  int32_t size = 0;  // rounded up to 16
+};
+inline AreaLayout area_layout(std::span<const ValType> types) {
+  AreaLayout l;
+  int32_t off = 0;
+  for (ValType t : types) {
+    if (t == ValType::V128) off = (off + 15) & ~15;
+    l.offsets.push_back(off);
+    off += t == ValType::V128 ? 16 : 8;
+  }
+  l.size = (off + 15) & ~15;
+  return l;
+}
+// The caller's area for a call: large enough for the arguments and for the results.
+inline int32_t call_area_size(const FuncType& t) {
+  return std::max(area_layout(t.params).size, area_layout(t.results).size);
+}
 
 }  // namespace tern

@@ -24,8 +24,8 @@ namespace {
 uint32_t invoke_host(HostFunc* self, uint64_t* area, VMContext*) {
   // No destructors may be live across a trap (jit/trap.h, invariant 3): the callback runs and
   // returns a status; the stub raises the trap after this frame is gone.
-  AreaLayout in = jit::area_layout(self->type.params);
-  AreaLayout out = jit::area_layout(self->type.results);
+  AreaLayout in = area_layout(self->type.params);
+  AreaLayout out = area_layout(self->type.results);
   Value args[16];
   std::vector<Value> big_args;
   std::span<Value> a(args, self->type.params.size() <= 16 ? self->type.params.size() : 0);
@@ -179,7 +179,7 @@ Result<Value> Instance::eval_const(const ConstExpr& e) const {
       case Op::RefNull: stack.push_back(Value{static_cast<ValType>(ci.value), 0, 0}); break;
       case Op::RefFunc: stack.push_back(Value{ValType::FuncRef, reinterpret_cast<uint64_t>(funcs_[ci.value]), 0}); break;
       case Op::GlobalGet: {
-        const Global* g = globals_[ci.value];
+        const GlobalInstance* g = globals_[ci.value];
         stack.push_back(Value{g->type.type, g->cell.lo, g->cell.hi});
         break;
       }
@@ -251,7 +251,7 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   vm.mem0_base = nm ? inst->mem_bases_[0] : nullptr;
   // Globals (initializers see imported globals and functions).
   for (uint32_t i = m.num_imported_globals; i < ng; ++i) {
-    auto g = std::make_unique<Global>();
+    auto g = std::make_unique<GlobalInstance>();
     g->type = m.globals[i].type;
     TERN_TRY(Value v, inst->eval_const(m.globals[i].init));
     g->cell.lo = v.lo;
@@ -368,9 +368,9 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
     if (args[i].type != type.params[i])
       return Error(ErrorKind::Usage, "argument " + std::to_string(i) + ": expected " + std::string(to_string(type.params[i])) +
                                          ", got " + std::string(to_string(args[i].type)));
-  int32_t area_bytes = jit::call_area_size(type);
+  int32_t area_bytes = call_area_size(type);
   std::vector<uint64_t> area(static_cast<size_t>(area_bytes) / 8 + 2, 0);
-  AreaLayout in = jit::area_layout(type.params);
+  AreaLayout in = area_layout(type.params);
   auto* bytes = reinterpret_cast<uint8_t*>(area.data());
   for (size_t i = 0; i < args.size(); ++i) {
     std::memcpy(bytes + in.offsets[i], &args[i].lo, 8);
@@ -395,7 +395,7 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
   if (!is_host) vm->stack_limit = saved_limit;
   if (trap) return Error(ErrorKind::Trap, std::string(trap_message(trap->kind)));
   std::vector<Value> results(type.results.size());
-  AreaLayout out = jit::area_layout(type.results);
+  AreaLayout out = area_layout(type.results);
   for (size_t i = 0; i < results.size(); ++i) {
     results[i].type = type.results[i];
     std::memcpy(&results[i].lo, bytes + out.offsets[i], 8);

@@ -69,7 +69,7 @@ struct Table {
   int64_t grow(uint32_t delta, void* init);
 };
 
-struct Global {
+struct GlobalInstance {
   GlobalType type;
   GlobalCell cell;
 };
@@ -81,7 +81,7 @@ struct Extern {
   const FuncType* func_type = nullptr;
   Table* table = nullptr;
   LinearMemory* memory = nullptr;
-  Global* global = nullptr;
+  GlobalInstance* global = nullptr;
   std::shared_ptr<void> owner;  // keeps the provider alive
 };
 
@@ -142,8 +142,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<FuncRef*> funcs_;
   std::vector<std::unique_ptr<FuncRef>> own_funcs_;
   std::vector<GlobalCell*> global_cells_;
-  std::vector<Global*> globals_;
-  std::vector<std::unique_ptr<Global>> own_globals_;
+  std::vector<GlobalInstance*> globals_;
+  std::vector<std::unique_ptr<GlobalInstance>> own_globals_;
   std::vector<TableData*> table_datas_;
   std::vector<Table*> tables_;
   std::vector<std::shared_ptr<Table>> own_tables_;

@@ -9,22 +9,6 @@ namespace tern::jit {
 using asmjit::Label;
 using x86::CondCode;
 
-AreaLayout area_layout(std::span<const ValType> types) {
-  AreaLayout l;
-  int32_t off = 0;
-  for (ValType t : types) {
-    if (t == ValType::V128) off = (off + 15) & ~15;
-    l.offsets.push_back(off);
-    off += t == ValType::V128 ? 16 : 8;
-  }
-  l.size = (off + 15) & ~15;
-  return l;
-}
-
-int32_t call_area_size(const FuncType& t) {
-  return std::max(area_layout(t.params).size, area_layout(t.results).size);
-}
-
 Compiler::Compiler(const ModuleInfo& m, uint32_t func, asmjit::CodeHolder& code)
     : m_(m), func_(func), code_(code), a_(&code) {}
 

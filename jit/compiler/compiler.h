@@ -25,18 +25,11 @@
 
 #include "jit/compiler/value_stack.h"
 #include "jit/function_decoder.h"
-#include "jit/traps.h"
+#include "jit/trap.h"
 #include "jit/vmctx.h"
 
 namespace tern::jit {
 
-// Offsets of each value in a signature's argument or result area (jit/vmctx.h, invariant 4).
-struct AreaLayout {
-  std::vector<int32_t> offsets;
-  int32_t size = 0;  // rounded up to 16
-};
-AreaLayout area_layout(std::span<const ValType> types);
-int32_t call_area_size(const FuncType& t);  // max of params and results areas
 
 // The output for one function: position-independent code.
 struct CompiledFunction {

@@ -9,7 +9,7 @@
 namespace tern::spec {
 namespace {
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
 }  // namespace
 
@@ -34,7 +34,7 @@ Outcome CommandRunner::run(const Command& c) {
   }
   // A command type this runner does not know means the suite or wast2json changed: fail
   // loudly rather than skip silently.
-  return Outcome::fail("unknown command type " + quoted(c.type_name));
+  return Outcome::fail("unknown command type " + in_quotes(c.type_name));
 }
 
 Result<std::shared_ptr<const ModuleInfo>> CommandRunner::decode_file(const std::string& filename) const {
@@ -98,7 +98,7 @@ Outcome CommandRunner::on_register(const Command& c) {
     auto it = named_.find(c.name);
     m = it == named_.end() ? nullptr : it->second;
   }
-  if (!m) return Outcome::skip(SkipReason::NoModule, "no module to register as " + quoted(c.as));
+  if (!m) return Outcome::skip(SkipReason::NoModule, "no module to register as " + in_quotes(c.as));
   registered_[c.as] = std::move(m);
   return Outcome::pass();
 }
@@ -110,16 +110,16 @@ Outcome CommandRunner::on_assert_invalid(const Command& c) { return expect_rejec
 Outcome CommandRunner::expect_rejected(const Command& c, ErrorKind expected) {
   if (c.is_text_module()) return Outcome::skip(SkipReason::Text);
   auto module = decode_file(c.filename);
-  if (module) return Outcome::fail("module validated but expected " + quoted(c.text));
+  if (module) return Outcome::fail("module validated but expected " + in_quotes(c.text));
   const auto& e = module.error();
   // Internal and Io mean the decoder or the runner broke, not that the module was judged.
   if (e.kind() == ErrorKind::Internal || e.kind() == ErrorKind::Io)
-    return Outcome::fail(std::string(to_string(e.kind())) + " error instead of " + quoted(c.text) + ": " +
+    return Outcome::fail(std::string(to_string(e.kind())) + " error instead of " + in_quotes(c.text) + ": " +
                          e.message());
   // The spec's line between malformed and invalid is not always where a one-pass decoder
   // draws it (and limits may fire first); any rejection passes, a differing kind is counted.
   Outcome o = Outcome::pass(std::string(to_string(e.kind())) + ": " + e.message() + " (expected " +
-                            quoted(c.text) + ")");
+                            in_quotes(c.text) + ")");
   o.kind_mismatch = e.kind() != expected;
   return o;
 }
@@ -132,7 +132,7 @@ Outcome CommandRunner::on_assert_unlinkable(const Command& c) {
     return Outcome::fail("module must compile before linking: " + module.error().message());
   }
   auto inst = instantiate(*module);
-  if (inst) return Outcome::fail("module linked but expected " + quoted(c.text));
+  if (inst) return Outcome::fail("module linked but expected " + in_quotes(c.text));
   if (inst.error().kind() != ErrorKind::Link) return Outcome::fail("expected a link error, got: " + inst.error().message());
   return Outcome::pass(inst.error().message());
 }
@@ -145,7 +145,7 @@ Outcome CommandRunner::on_assert_uninstantiable(const Command& c) {
     return Outcome::fail("module must compile before instantiation: " + module.error().message());
   }
   auto inst = instantiate(*module);
-  if (inst) return Outcome::fail("module instantiated but expected " + quoted(c.text));
+  if (inst) return Outcome::fail("module instantiated but expected " + in_quotes(c.text));
   ErrorKind k = inst.error().kind();
   if (k != ErrorKind::Instantiate && k != ErrorKind::Trap)
     return Outcome::fail("expected an instantiation failure, got: " + inst.error().message());
@@ -172,7 +172,7 @@ Result<std::vector<Value>> CommandRunner::perform(const nlohmann::json& action) 
   std::string type = action.value("type", "");
   if (type == "get") {
     auto e = inst->get_export(field);
-    if (!e || e->kind != ExternKind::Global) return Error(ErrorKind::Usage, "no exported global " + quoted(field));
+    if (!e || e->kind != ExternKind::Global) return Error(ErrorKind::Usage, "no exported global " + in_quotes(field));
     return std::vector<Value>{Value{e->global->type.type, e->global->cell.lo, e->global->cell.hi}};
   }
   std::vector<Value> args;
@@ -201,11 +201,11 @@ Outcome CommandRunner::on_action(const Command& c) {
       return Outcome::pass();
     }
     default: {  // assert_trap, assert_exhaustion
-      if (r) return Outcome::fail("expected trap " + quoted(c.text) + ", but the call returned");
-      if (r.error().kind() != ErrorKind::Trap) return Outcome::fail("expected trap " + quoted(c.text) + ", got: " + r.error().message());
+      if (r) return Outcome::fail("expected trap " + in_quotes(c.text) + ", but the call returned");
+      if (r.error().kind() != ErrorKind::Trap) return Outcome::fail("expected trap " + in_quotes(c.text) + ", got: " + r.error().message());
       const std::string& got = r.error().message();
       if (c.text.rfind(got, 0) != 0 && got.rfind(c.text, 0) != 0)
-        return Outcome::fail("expected trap " + quoted(c.text) + ", got trap " + quoted(got));
+        return Outcome::fail("expected trap " + in_quotes(c.text) + ", got trap " + in_quotes(got));
       return Outcome::pass();
     }
   }

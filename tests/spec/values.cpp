@@ -126,7 +126,7 @@ SpectestModule::SpectestModule() {
   func("print_i32_f32", {ValType::I32, ValType::F32});
   func("print_f64_f64", {ValType::F64, ValType::F64});
   auto global = [&](const std::string& name, ValType t, uint64_t bits) {
-    auto g = std::make_shared<Global>();
+    auto g = std::make_shared<GlobalInstance>();
     g->type = GlobalType{t, false};
     g->cell.lo = bits;
     Extern e;
