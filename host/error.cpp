@@ -8,6 +8,7 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::Invalid: return "invalid";
     case ErrorKind::Link: return "link error";
     case ErrorKind::Instantiate: return "instantiation error";
+    case ErrorKind::Trap: return "trap";
     case ErrorKind::Limit: return "limit exceeded";
     case ErrorKind::Io: return "i/o error";
     case ErrorKind::Usage: return "usage error";

@@ -52,7 +52,7 @@ struct NullConsumer {
   // Structure: always called, with `reachable` telling whether the code before it was.
   void on_block(Op /*Block, Loop, If*/, const BlockSig&, bool /*reachable*/) {}
   void on_else(bool /*reachable*/) {}
-  void on_end(bool /*reachable*/) {}
+  void on_end(bool /*reachable*/) {}  // the function body's final end included
   // Reachable operators only.
   void on_unreachable() {}
   void on_br(uint32_t /*depth*/) {}
@@ -465,7 +465,7 @@ class FunctionDecoder {
         BlockSig sig = c.sig;
         ctrls_.pop_back();
         push(sig.results);
-        if (!ctrls_.empty()) consumer_.on_end(was_reachable);
+        consumer_.on_end(was_reachable);  // also for the function's own frame (the last end)
         return;
       }
       case Op::Br: {

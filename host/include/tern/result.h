@@ -22,6 +22,7 @@ enum class ErrorKind : uint8_t {
   Invalid,      // decodes but does not validate (spec: assert_invalid)
   Link,         // an import cannot be satisfied
   Instantiate,  // instantiation failed (segment out of bounds, start trapped, ...)
+  Trap,         // wasm code trapped; the message is the trap's (e.g. "integer divide by zero")
   Limit,        // an implementation or embedder limit was exceeded
   Io,           // a file or OS call failed
   Usage,        // wrong use of an API or the command line

@@ -1,0 +1,100 @@
+// Runtime helpers called by generated code (jit/vmctx.h lists them with their signatures).
+// Each checks its ranges without overflow and returns 0 or 1 + TrapKind; none throws or
+// holds a destructor across wasm code.
+#include <cstring>
+
+#include "host/runtime/runtime.h"
+
+namespace tern {
+namespace {
+
+constexpr uint32_t trap(TrapKind k) { return 1 + static_cast<uint32_t>(k); }
+
+Instance& instance_of(VMContext* vm) { return *vm->instance; }
+
+uint32_t memory_size(VMContext* vm, uint32_t mem) { return instance_of(vm).memory(mem)->pages(); }
+
+uint32_t memory_grow(VMContext* vm, uint32_t delta, uint32_t mem) {
+  return static_cast<uint32_t>(instance_of(vm).memory(mem)->grow(delta));
+}
+
+uint32_t memory_copy(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n, uint32_t dst_mem, uint32_t src_mem) {
+  uint8_t* d = instance_of(vm).memory(dst_mem)->checked(dst, n);
+  uint8_t* s = instance_of(vm).memory(src_mem)->checked(src, n);
+  if (!d || !s) return trap(TrapKind::MemoryOutOfBounds);
+  std::memmove(d, s, n);
+  return 0;
+}
+
+uint32_t memory_fill(VMContext* vm, uint32_t dst, uint32_t value, uint32_t n, uint32_t mem) {
+  uint8_t* d = instance_of(vm).memory(mem)->checked(dst, n);
+  if (!d) return trap(TrapKind::MemoryOutOfBounds);
+  std::memset(d, static_cast<int>(value & 0xff), n);
+  return 0;
+}
+
+uint32_t memory_init(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n, uint32_t seg, uint32_t mem) {
+  Instance& inst = instance_of(vm);
+  const DataSegment& ds = inst.module().info().datas[seg];
+  uint64_t size = inst.dropped_data[seg] ? 0 : ds.init.size;
+  uint8_t* d = inst.memory(mem)->checked(dst, n);
+  if (!d || uint64_t{src} + n > size) return trap(TrapKind::MemoryOutOfBounds);
+  std::memcpy(d, inst.module().info().bytes.data() + ds.init.offset + src, n);
+  return 0;
+}
+
+void data_drop(VMContext* vm, uint32_t seg) { instance_of(vm).dropped_data[seg] = true; }
+
+uint32_t table_size(VMContext* vm, uint32_t table) { return instance_of(vm).table(table)->data.size; }
+
+uint32_t table_grow(VMContext* vm, uint32_t table, void* init, uint32_t delta) {
+  return static_cast<uint32_t>(instance_of(vm).table(table)->grow(delta, init));
+}
+
+uint32_t table_fill(VMContext* vm, uint32_t table, uint32_t dst, void* value, uint32_t n) {
+  Table* t = instance_of(vm).table(table);
+  if (uint64_t{dst} + n > t->data.size) return trap(TrapKind::TableOutOfBounds);
+  for (uint32_t i = 0; i < n; ++i) t->elements[dst + i] = value;
+  return 0;
+}
+
+uint32_t table_copy(VMContext* vm, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src, uint32_t n) {
+  Table* d = instance_of(vm).table(dst_table);
+  Table* s = instance_of(vm).table(src_table);
+  if (uint64_t{dst} + n > d->data.size || uint64_t{src} + n > s->data.size) return trap(TrapKind::TableOutOfBounds);
+  std::memmove(d->elements.data() + dst, s->elements.data() + src, n * sizeof(void*));
+  return 0;
+}
+
+uint32_t table_init(VMContext* vm, uint32_t table, uint32_t dst, uint32_t src, uint32_t n, uint32_t seg) {
+  Instance& inst = instance_of(vm);
+  Table* t = inst.table(table);
+  const auto& items = inst.elem_values[seg];
+  uint64_t size = inst.dropped_elems[seg] ? 0 : items.size();
+  if (uint64_t{dst} + n > t->data.size || uint64_t{src} + n > size) return trap(TrapKind::TableOutOfBounds);
+  for (uint32_t i = 0; i < n; ++i) t->elements[dst + i] = items[src + i];
+  return 0;
+}
+
+void elem_drop(VMContext* vm, uint32_t seg) { instance_of(vm).dropped_elems[seg] = true; }
+
+}  // namespace
+
+void install_helpers(VMContext& vm) {
+  auto set = [&](Helper h, auto* fn) { vm.helpers[static_cast<size_t>(h)] = reinterpret_cast<const void*>(fn); };
+  set(Helper::RaiseTrap, &tern_raise_trap);
+  set(Helper::MemoryGrow, &memory_grow);
+  set(Helper::MemorySize, &memory_size);
+  set(Helper::MemoryCopy, &memory_copy);
+  set(Helper::MemoryFill, &memory_fill);
+  set(Helper::MemoryInit, &memory_init);
+  set(Helper::DataDrop, &data_drop);
+  set(Helper::TableSize, &table_size);
+  set(Helper::TableGrow, &table_grow);
+  set(Helper::TableFill, &table_fill);
+  set(Helper::TableCopy, &table_copy);
+  set(Helper::TableInit, &table_init);
+  set(Helper::ElemDrop, &elem_drop);
+}
+
+}  // namespace tern

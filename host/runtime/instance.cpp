@@ -1,0 +1,408 @@
+// Module compilation, instantiation (linking, segments, start) and calls from the host.
+#include <pthread.h>
+
+#include <cstring>
+#include <map>
+
+#include "host/runtime/runtime.h"
+
+namespace tern {
+
+// ---- canonical signatures ---------------------------------------------------------------
+
+uint32_t canonical_sig_id(const FuncType& type) {
+  static std::mutex mu;
+  static std::map<std::pair<std::vector<ValType>, std::vector<ValType>>, uint32_t> ids;
+  std::lock_guard lock(mu);
+  auto [it, inserted] = ids.emplace(std::make_pair(type.params, type.results), static_cast<uint32_t>(ids.size() + 1));
+  return it->second;
+}
+
+// ---- host functions, tables -------------------------------------------------------------
+
+namespace {
+uint32_t invoke_host(HostFunc* self, uint64_t* area, VMContext*) {
+  // No destructors may be live across a trap (jit/trap.h, invariant 3): the callback runs and
+  // returns a status; the stub raises the trap after this frame is gone.
+  AreaLayout in = area_layout(self->type.params);
+  AreaLayout out = area_layout(self->type.results);
+  Value args[16];
+  std::vector<Value> big_args;
+  std::span<Value> a(args, self->type.params.size() <= 16 ? self->type.params.size() : 0);
+  if (self->type.params.size() > 16) {
+    big_args.resize(self->type.params.size());
+    a = big_args;
+  }
+  auto* bytes = reinterpret_cast<uint8_t*>(area);
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i].type = self->type.params[i];
+    std::memcpy(&a[i].lo, bytes + in.offsets[i], 8);
+    if (a[i].type == ValType::V128) std::memcpy(&a[i].hi, bytes + in.offsets[i] + 8, 8);
+  }
+  std::vector<Value> results(self->type.results.size());
+  for (size_t i = 0; i < results.size(); ++i) results[i].type = self->type.results[i];
+  Status st = self->callback(a, results);
+  if (!st.ok()) return 1 + static_cast<uint32_t>(TrapKind::HostTrap);
+  for (size_t i = 0; i < results.size(); ++i) {
+    std::memcpy(bytes + out.offsets[i], &results[i].lo, 8);
+    if (results[i].type == ValType::V128) std::memcpy(bytes + out.offsets[i] + 8, &results[i].hi, 8);
+  }
+  return 0;
+}
+}  // namespace
+
+std::shared_ptr<HostFunc> HostFunc::make(FuncType type, Callback cb) {
+  auto f = std::make_shared<HostFunc>();
+  f->invoke = &invoke_host;
+  f->type = std::move(type);
+  f->callback = std::move(cb);
+  f->ref.code = host_call_stub();
+  f->ref.vmctx = f.get();
+  f->ref.sig_id = canonical_sig_id(f->type);
+  return f;
+}
+
+Table::Table(const TableType& t, void* init) : type(t) {
+  elements.assign(t.limits.min, init);
+  data.elements = elements.data();
+  data.size = static_cast<uint32_t>(elements.size());
+  data.max = t.limits.max ? static_cast<uint32_t>(*t.limits.max) : 0xffffffffu;
+}
+
+int64_t Table::grow(uint32_t delta, void* init) {
+  std::lock_guard lock(grow_mu);
+  uint64_t old = elements.size();
+  uint64_t limit = std::min<uint64_t>(data.max, 10'000'000);  // implementation limit on table size
+  if (old + delta > limit) return -1;
+  elements.resize(old + delta, init);
+  data.elements = elements.data();
+  data.size = static_cast<uint32_t>(elements.size());
+  return static_cast<int64_t>(old);
+}
+
+// ---- modules ----------------------------------------------------------------------------
+
+Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, const DecodeOptions& options,
+                                                WorkerPool* pool) {
+  TERN_TRY(auto info, decode_module(bytes, options));
+  auto m = std::make_shared<Module>();
+  m->info_ = std::move(info);
+  m->features_ = options.features;
+  TERN_TRY(m->code_, compile_module(*m->info_, options.features, pool));
+  return m;
+}
+
+// ---- instances --------------------------------------------------------------------------
+
+Instance::~Instance() = default;
+
+namespace {
+std::string import_name(const ModuleInfo& m, size_t i) {
+  return "import #" + std::to_string(i) + " " + m.imports[i].module + "." + m.imports[i].field;
+}
+
+bool limits_match(const Limits& provided, const Limits& wanted) {
+  if (provided.min < wanted.min) return false;
+  if (!wanted.max) return true;
+  return provided.max && *provided.max <= *wanted.max;
+}
+}  // namespace
+
+Status Instance::link(std::span<const Extern> imports) {
+  const ModuleInfo& m = module_->info();
+  if (imports.size() != m.imports.size())
+    return Error(ErrorKind::Link, "module needs " + std::to_string(m.imports.size()) + " imports, " +
+                                      std::to_string(imports.size()) + " were provided");
+  for (size_t i = 0; i < imports.size(); ++i) {
+    const Import& imp = m.imports[i];
+    const Extern& ex = imports[i];
+    std::string what = import_name(m, i);
+    if (ex.kind != imp.kind)
+      return Error(ErrorKind::Link, what + ": incompatible import type: expected a " + std::string(to_string(imp.kind)) +
+                                        ", provided a " + std::string(to_string(ex.kind)));
+    import_owners_.push_back(ex.owner);
+    switch (imp.kind) {
+      case ExternKind::Func: {
+        const FuncType& want = m.func_type(imp.index);
+        if (!ex.func_type || !(*ex.func_type == want))
+          return Error(ErrorKind::Link, what + ": incompatible import type: expected " + to_string(want) +
+                                            ", provided " + (ex.func_type ? to_string(*ex.func_type) : "?"));
+        funcs_[imp.index] = ex.func;
+        break;
+      }
+      case ExternKind::Table: {
+        const TableType& want = m.tables[imp.index];
+        Limits have{ex.table->data.size, ex.table->type.limits.max, false};
+        if (ex.table->type.elem != want.elem || !limits_match(have, want.limits))
+          return Error(ErrorKind::Link, what + ": incompatible import type: table limits or element type differ");
+        tables_[imp.index] = ex.table;
+        table_datas_[imp.index] = &ex.table->data;
+        break;
+      }
+      case ExternKind::Memory: {
+        const MemoryType& want = m.memories[imp.index];
+        LinearMemory* mem = ex.memory;
+        if (mem->shared() != want.limits.shared)
+          return Error(ErrorKind::Link, what + ": incompatible import type: memory is " +
+                                            (want.limits.shared ? "shared" : "not shared") + " in the import but " +
+                                            (mem->shared() ? "shared" : "not shared") + " in the provided memory");
+        Limits have{mem->pages(), mem->max_pages(), mem->shared()};
+        if (!limits_match(have, want.limits))
+          return Error(ErrorKind::Link, what + ": incompatible import type: memory limits differ (provided " +
+                                            std::to_string(have.min) + " pages)");
+        memories_[imp.index] = mem;
+        mem_bases_[imp.index] = mem->base();
+        break;
+      }
+      case ExternKind::Global: {
+        const GlobalType& want = m.globals[imp.index].type;
+        if (ex.global->type.type != want.type || ex.global->type.mut != want.mut)
+          return Error(ErrorKind::Link, what + ": incompatible import type: global type or mutability differ");
+        globals_[imp.index] = ex.global;
+        global_cells_[imp.index] = &ex.global->cell;
+        break;
+      }
+    }
+  }
+  return {};
+}
+
+Result<Value> Instance::eval_const(const ConstExpr& e) const {
+  std::vector<Value> stack;
+  for (const ConstInstr& ci : e.code) {
+    switch (ci.op) {
+      case Op::I32Const: stack.push_back(Value::i32(static_cast<uint32_t>(ci.value))); break;
+      case Op::I64Const: stack.push_back(Value::i64(ci.value)); break;
+      case Op::F32Const: stack.push_back(Value::f32_bits(static_cast<uint32_t>(ci.value))); break;
+      case Op::F64Const: stack.push_back(Value::f64_bits(ci.value)); break;
+      case Op::V128Const: stack.push_back(Value{ValType::V128, ci.value, ci.value_hi}); break;
+      case Op::RefNull: stack.push_back(Value{static_cast<ValType>(ci.value), 0, 0}); break;
+      case Op::RefFunc: stack.push_back(Value{ValType::FuncRef, reinterpret_cast<uint64_t>(funcs_[ci.value]), 0}); break;
+      case Op::GlobalGet: {
+        const GlobalInstance* g = globals_[ci.value];
+        stack.push_back(Value{g->type.type, g->cell.lo, g->cell.hi});
+        break;
+      }
+      default: {  // extended-const arithmetic
+        Value b = stack.back();
+        stack.pop_back();
+        Value& a = stack.back();
+        bool is32 = a.type == ValType::I32;
+        uint64_t r = ci.op == Op::I32Add || ci.op == Op::I64Add   ? a.lo + b.lo
+                     : ci.op == Op::I32Sub || ci.op == Op::I64Sub ? a.lo - b.lo
+                                                                  : a.lo * b.lo;
+        a.lo = is32 ? static_cast<uint32_t>(r) : r;
+        break;
+      }
+    }
+  }
+  if (stack.size() != 1) return Error(ErrorKind::Internal, "constant expression left " + std::to_string(stack.size()) + " values");
+  return stack.back();
+}
+
+Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports) {
+  std::shared_ptr<Instance> inst(new Instance());
+  inst->module_ = module;
+  inst->code_ = module->code();
+  const ModuleInfo& m = module->info();
+  size_t nf = m.functions.size(), ng = m.globals.size(), nt = m.tables.size(), nm = m.memories.size();
+  inst->funcs_.assign(nf, nullptr);
+  inst->func_code_.assign(nf, nullptr);
+  inst->globals_.assign(ng, nullptr);
+  inst->global_cells_.assign(ng, nullptr);
+  inst->tables_.assign(nt, nullptr);
+  inst->table_datas_.assign(nt, nullptr);
+  inst->memories_.assign(nm, nullptr);
+  inst->mem_bases_.assign(nm, nullptr);
+  TERN_TRY_STATUS(inst->link(imports));
+  for (const FuncType& t : m.types) inst->sig_ids_.push_back(canonical_sig_id(t));
+
+  VMContext& vm = inst->vmctx_;
+  vm.instance = inst.get();
+  install_helpers(vm);
+  vm.func_code = inst->func_code_.data();
+  vm.funcs = inst->funcs_.data();
+  vm.globals = inst->global_cells_.data();
+  vm.tables = inst->table_datas_.data();
+  vm.mem_bases = inst->mem_bases_.data();
+  vm.sig_ids = inst->sig_ids_.data();
+
+  // Defined functions.
+  for (uint32_t f = m.num_imported_functions; f < nf; ++f) {
+    auto ref = std::make_unique<FuncRef>();
+    ref->code = inst->code_->entry(f);
+    ref->vmctx = &vm;
+    ref->sig_id = inst->sig_ids_[m.functions[f].type_index];
+    ref->func_index = f;
+    ref->instance = inst.get();
+    inst->func_code_[f] = ref->code;
+    inst->funcs_[f] = ref.get();
+    inst->own_funcs_.push_back(std::move(ref));
+  }
+  // Memories.
+  for (uint32_t i = m.num_imported_memories; i < nm; ++i) {
+    auto mem = LinearMemory::create(m.memories[i]);
+    if (!mem.ok()) return std::move(mem).error().context("memory " + std::to_string(i));
+    std::shared_ptr<LinearMemory> shared(std::move(*mem));
+    inst->memories_[i] = shared.get();
+    inst->mem_bases_[i] = shared->base();
+    inst->own_memories_.push_back(std::move(shared));
+  }
+  vm.mem0_base = nm ? inst->mem_bases_[0] : nullptr;
+  // Globals (initializers see imported globals and functions).
+  for (uint32_t i = m.num_imported_globals; i < ng; ++i) {
+    auto g = std::make_unique<GlobalInstance>();
+    g->type = m.globals[i].type;
+    TERN_TRY(Value v, inst->eval_const(m.globals[i].init));
+    g->cell.lo = v.lo;
+    g->cell.hi = v.hi;
+    inst->globals_[i] = g.get();
+    inst->global_cells_[i] = &g->cell;
+    inst->own_globals_.push_back(std::move(g));
+  }
+  // Tables.
+  for (uint32_t i = m.num_imported_tables; i < nt; ++i) {
+    auto t = std::make_shared<Table>(m.tables[i]);
+    inst->tables_[i] = t.get();
+    inst->table_datas_[i] = &t->data;
+    inst->own_tables_.push_back(std::move(t));
+  }
+  TERN_TRY_STATUS(inst->initialize());
+  return inst;
+}
+
+// Element and data segments in order, then the start function.
+Status Instance::initialize() {
+  const ModuleInfo& m = module_->info();
+  dropped_data.assign(m.datas.size(), false);
+  dropped_elems.assign(m.elems.size(), false);
+  elem_values.resize(m.elems.size());
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    for (const ConstExpr& e : seg.items) {
+      TERN_TRY(Value v, eval_const(e));
+      elem_values[i].push_back(reinterpret_cast<void*>(v.lo));
+    }
+  }
+  for (size_t i = 0; i < m.elems.size(); ++i) {
+    const ElemSegment& seg = m.elems[i];
+    if (seg.mode == SegmentMode::Passive) continue;
+    dropped_elems[i] = true;  // active and declarative segments are dropped after use
+    if (seg.mode == SegmentMode::Declarative) continue;
+    TERN_TRY(Value off, eval_const(seg.offset));
+    Table* t = tables_[seg.table];
+    uint64_t dst = static_cast<uint32_t>(off.lo), n = elem_values[i].size();
+    if (dst + n > t->data.size) return Error(ErrorKind::Instantiate, "out of bounds table access");
+    for (size_t k = 0; k < n; ++k) t->elements[dst + k] = elem_values[i][k];
+    if (n && seg.type == ValType::FuncRef) {
+      std::lock_guard lock(t->grow_mu);
+      t->keep_alive.push_back(shared_from_this());
+    }
+  }
+  for (size_t i = 0; i < m.datas.size(); ++i) {
+    const DataSegment& seg = m.datas[i];
+    if (seg.mode != SegmentMode::Active) continue;
+    dropped_data[i] = true;
+    TERN_TRY(Value off, eval_const(seg.offset));
+    uint8_t* dst = memories_[seg.memory]->checked(static_cast<uint32_t>(off.lo), seg.init.size);
+    if (!dst) return Error(ErrorKind::Instantiate, "out of bounds memory access");
+    std::memcpy(dst, m.bytes.data() + seg.init.offset, seg.init.size);
+  }
+  if (m.start) {
+    auto r = call(*m.start, {});
+    if (!r.ok()) return std::move(r).error().context("start function");
+  }
+  return {};
+}
+
+std::optional<Extern> Instance::get_export(std::string_view name) {
+  const ModuleInfo& m = module_->info();
+  for (const Export& e : m.exports) {
+    if (e.name != name) continue;
+    Extern x;
+    x.kind = e.kind;
+    x.owner = shared_from_this();
+    switch (e.kind) {
+      case ExternKind::Func: x.func = funcs_[e.index]; x.func_type = &m.func_type(e.index); break;
+      case ExternKind::Table: x.table = tables_[e.index]; break;
+      case ExternKind::Memory: x.memory = memories_[e.index]; break;
+      case ExternKind::Global: x.global = globals_[e.index]; break;
+    }
+    return x;
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<Value>> Instance::call(std::string_view export_name, std::span<const Value> args) {
+  auto e = get_export(export_name);
+  if (!e || e->kind != ExternKind::Func) return Error(ErrorKind::Usage, "no exported function \"" + std::string(export_name) + "\"");
+  return call_ref(*e->func, *e->func_type, args);
+}
+
+Result<std::vector<Value>> Instance::call(uint32_t func, std::span<const Value> args) {
+  return call_ref(*funcs_[func], module_->info().func_type(func), args);
+}
+
+namespace {
+// The lowest address this thread's wasm code may push to: its stack's low end plus room for
+// the signal handler's caller frames and host functions.
+uintptr_t thread_stack_limit() {
+  thread_local uintptr_t limit = [] {
+    pthread_attr_t attr;
+    void* addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    return reinterpret_cast<uintptr_t>(addr) + std::min<size_t>(size / 4, 256 * 1024);
+  }();
+  return limit;
+}
+}  // namespace
+
+Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args) {
+  if (args.size() != type.params.size())
+    return Error(ErrorKind::Usage, "expected " + std::to_string(type.params.size()) + " arguments, got " + std::to_string(args.size()));
+  for (size_t i = 0; i < args.size(); ++i)
+    if (args[i].type != type.params[i])
+      return Error(ErrorKind::Usage, "argument " + std::to_string(i) + ": expected " + std::string(to_string(type.params[i])) +
+                                         ", got " + std::string(to_string(args[i].type)));
+  int32_t area_bytes = call_area_size(type);
+  std::vector<uint64_t> area(static_cast<size_t>(area_bytes) / 8 + 2, 0);
+  AreaLayout in = area_layout(type.params);
+  auto* bytes = reinterpret_cast<uint8_t*>(area.data());
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::memcpy(bytes + in.offsets[i], &args[i].lo, 8);
+    if (args[i].type == ValType::V128) std::memcpy(bytes + in.offsets[i] + 8, &args[i].hi, 8);
+  }
+  auto* vm = static_cast<VMContext*>(f.vmctx);
+  // Host functions called directly get a throwaway context (they only read offset 0).
+  VMContext host_ctx;
+  bool is_host = f.code == host_call_stub();
+  VMContext* target = is_host ? &host_ctx : vm;
+  uintptr_t saved_limit = 0;
+  if (!is_host) {
+    saved_limit = vm->stack_limit;
+    if (saved_limit == 0) vm->stack_limit = thread_stack_limit();
+  }
+  EntryFn entry = entry_trampoline();
+  const void* code = f.code;
+  uint64_t* area_ptr = area.data();
+  // The trampoline needs r15 = the FuncRef's vmctx: for host functions that is the HostFunc.
+  void* r15 = is_host ? f.vmctx : target;
+  auto trap = call_with_trap_handling([&] { entry(code, static_cast<VMContext*>(r15), area_ptr, static_cast<uint32_t>(area_bytes)); });
+  if (!is_host) vm->stack_limit = saved_limit;
+  if (trap) return Error(ErrorKind::Trap, std::string(trap_message(trap->kind)));
+  std::vector<Value> results(type.results.size());
+  AreaLayout out = area_layout(type.results);
+  for (size_t i = 0; i < results.size(); ++i) {
+    results[i].type = type.results[i];
+    std::memcpy(&results[i].lo, bytes + out.offsets[i], 8);
+    if (results[i].type == ValType::I32 || results[i].type == ValType::F32) results[i].lo &= 0xffffffffu;
+    if (results[i].type == ValType::V128) std::memcpy(&results[i].hi, bytes + out.offsets[i] + 8, 8);
+  }
+  return results;
+}
+
+}  // namespace tern

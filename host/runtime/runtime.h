@@ -1,0 +1,159 @@
+// The runtime core: compiled modules, instances, and the objects they import and export.
+//
+// DESIGN
+// 1. A Module is immutable: the decoded ModuleInfo plus its CodeObject. Instances share it.
+// 2. An Instance owns its VMContext and the memories, tables and globals it defines. Objects it
+//    imports are owned by their providers; the Instance keeps each provider alive through the
+//    Extern's `owner` reference, so nothing it points to can go away while it lives.
+// 3. Calls from the host go through call(): arguments are checked against the signature,
+//    the entry trampoline runs inside call_with_trap_handling, and a trap comes back as an
+//    Error of kind Trap whose message is the spec's trap message.
+// 4. Instantiation follows the spec's order: imports are checked, globals evaluated, element
+//    then data segments applied in order (an out-of-bounds segment stops instantiation with a
+//    trap, earlier writes stay), then the start function runs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jit/code_object.h"
+#include "jit/entry.h"
+#include "jit/module.h"
+#include "jit/trap.h"
+#include "jit/vmctx.h"
+#include "memory/linear_memory.h"
+#include "tern/result.h"
+
+namespace tern {
+
+class Instance;
+
+// A wasm value: numbers by their bits, references as pointers (null = 0), v128 in lo/hi.
+struct Value {
+  ValType type = ValType::I32;
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+
+  static Value i32(uint32_t v) { return {ValType::I32, v, 0}; }
+  static Value i64(uint64_t v) { return {ValType::I64, v, 0}; }
+  static Value f32_bits(uint32_t v) { return {ValType::F32, v, 0}; }
+  static Value f64_bits(uint64_t v) { return {ValType::F64, v, 0}; }
+};
+
+// A function implemented by the host. Arguments and results are passed as Values.
+struct HostFunc : HostFuncHead {
+  using Callback = std::function<Status(std::span<const Value> args, std::span<Value> results)>;
+  FuncType type;
+  Callback callback;
+  FuncRef ref;  // what wasm code calls: code = host_call_stub(), vmctx = this
+
+  static std::shared_ptr<HostFunc> make(FuncType type, Callback cb);
+};
+
+struct Table {
+  TableType type;
+  std::vector<void*> elements;
+  TableData data;  // what generated code reads; points into `elements`
+  std::mutex grow_mu;
+  // Instances whose FuncRefs this table holds stay alive with it.
+  std::vector<std::shared_ptr<void>> keep_alive;
+
+  explicit Table(const TableType& t, void* init = nullptr);
+  int64_t grow(uint32_t delta, void* init);
+};
+
+struct GlobalInstance {
+  GlobalType type;
+  GlobalCell cell;
+};
+
+// Something an instance imports or exports.
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  FuncRef* func = nullptr;
+  const FuncType* func_type = nullptr;
+  Table* table = nullptr;
+  LinearMemory* memory = nullptr;
+  GlobalInstance* global = nullptr;
+  std::shared_ptr<void> owner;  // keeps the provider alive
+};
+
+class Module {
+ public:
+  static Result<std::shared_ptr<Module>> compile(std::span<const uint8_t> bytes, const DecodeOptions& options = {},
+                                                 WorkerPool* pool = nullptr);
+  const ModuleInfo& info() const { return *info_; }
+  const std::shared_ptr<CodeObject>& code() const { return code_; }
+  const Features& features() const { return features_; }
+
+ private:
+  std::shared_ptr<const ModuleInfo> info_;
+  std::shared_ptr<CodeObject> code_;
+  Features features_;
+};
+
+// Canonical signature ids: equal function types get equal ids, in every module.
+uint32_t canonical_sig_id(const FuncType& type);
+
+class Instance : public std::enable_shared_from_this<Instance> {
+ public:
+  ~Instance();
+  // `imports` are in the module's import order.
+  static Result<std::shared_ptr<Instance>> instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports);
+
+  const Module& module() const { return *module_; }
+  std::optional<Extern> get_export(std::string_view name);
+  // Calls a function (defined or imported) with checked arguments.
+  Result<std::vector<Value>> call(uint32_t func, std::span<const Value> args);
+  Result<std::vector<Value>> call(std::string_view export_name, std::span<const Value> args);
+  // Calls any FuncRef (e.g. a table element or another instance's export).
+  static Result<std::vector<Value>> call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args);
+
+  VMContext* vmctx() { return &vmctx_; }
+  LinearMemory* memory(uint32_t index) { return index < memories_.size() ? memories_[index] : nullptr; }
+  Table* table(uint32_t index) { return tables_[index]; }
+  // Requests that running code stop at the next loop header ("interrupted").
+  void interrupt() { vmctx_.interrupt.store(1, std::memory_order_relaxed); }
+  void clear_interrupt() { vmctx_.interrupt.store(0, std::memory_order_relaxed); }
+
+  // Used by the runtime helpers.
+  std::vector<bool> dropped_data;
+  std::vector<bool> dropped_elems;
+  std::vector<std::vector<void*>> elem_values;  // evaluated element segments
+
+ private:
+  Instance() = default;
+  Status link(std::span<const Extern> imports);
+  Status initialize();
+  Result<Value> eval_const(const ConstExpr& e) const;
+
+  std::shared_ptr<Module> module_;
+  std::shared_ptr<CodeObject> code_;
+  VMContext vmctx_;
+  std::vector<std::shared_ptr<void>> import_owners_;
+  std::vector<const void*> func_code_;
+  std::vector<FuncRef*> funcs_;
+  std::vector<std::unique_ptr<FuncRef>> own_funcs_;
+  std::vector<GlobalCell*> global_cells_;
+  std::vector<GlobalInstance*> globals_;
+  std::vector<std::unique_ptr<GlobalInstance>> own_globals_;
+  std::vector<TableData*> table_datas_;
+  std::vector<Table*> tables_;
+  std::vector<std::shared_ptr<Table>> own_tables_;
+  std::vector<uint8_t*> mem_bases_;
+  std::vector<LinearMemory*> memories_;
+  std::vector<std::shared_ptr<LinearMemory>> own_memories_;
+  std::vector<uint32_t> sig_ids_;
+};
+
+// Fills a VMContext's helper table (runtime/helpers.cpp).
+void install_helpers(VMContext& vm);
+
+}  // namespace tern

@@ -1,0 +1,719 @@
+// The compiler's core: frame, operand stack and registers, control flow. Operator families
+// live in emit_*.cpp. See compiler.h for the design.
+#include "jit/compiler/compiler.h"
+
+#include <cstring>
+
+namespace tern::jit {
+
+using asmjit::Label;
+using x86::CondCode;
+
+Compiler::Compiler(const ModuleInfo& m, uint32_t func, asmjit::CodeHolder& code)
+    : m_(m), func_(func), code_(code), a_(&code) {}
+
+// ---- frame and slots --------------------------------------------------------------------
+
+x86::Gp Compiler::gp(uint8_t id, ValType t) const {
+  if (t == ValType::I32) return x86::gpd(id);
+  return x86::gpq(id);
+}
+
+int32_t Compiler::slot_offset(uint32_t index) const { return -(16 + locals_bytes_ + 16 * static_cast<int32_t>(index + 1)); }
+
+x86::Mem Compiler::slot_mem(uint32_t index) const { return x86::ptr(x86::rbp, slot_offset(index)); }
+
+x86::Mem Compiler::local_mem(uint32_t index) const { return x86::ptr(x86::rbp, local_offsets_[index]); }
+
+void Compiler::begin_function(const FuncType& type, std::span<const ValType> locals) {
+  type_ = &type;
+  param_area_ = area_layout(type.params);
+  result_area_ = area_layout(type.results);
+  local_types_.assign(locals.begin(), locals.end());
+  // Params live in the caller's argument area; other locals in the frame below [rbp-8].
+  int32_t off = 16;  // [rbp-8] holds the VMContext; locals start below [rbp-16]
+  for (size_t i = 0; i < local_types_.size(); ++i) {
+    if (i < type.params.size()) {
+      local_offsets_.push_back(16 + param_area_.offsets[i]);
+      continue;
+    }
+    int32_t size = local_types_[i] == ValType::V128 ? 16 : 8;
+    off += size;
+    if (size == 16) off = (off + 15) & ~15;
+    local_offsets_.push_back(-off);
+  }
+  locals_bytes_ = ((off - 16) + 15) & ~15;
+
+  a_.push(x86::rbp);
+  a_.mov(x86::rbp, x86::rsp);
+  frame_patch_offset_ = code_.textSection()->bufferSize();
+  a_.long_().sub(x86::rsp, 0x7fffffff);  // patched in end_function
+  a_.mov(x86::ptr(x86::rbp, -8), x86::r15);
+  a_.cmp(x86::rsp, x86::ptr(x86::r15, vmctx_offset::kStackLimit));
+  a_.jb(trap_label(TrapKind::StackExhausted));
+  // Zero the non-parameter locals.
+  int32_t zero_bytes = locals_bytes_;
+  if (zero_bytes > 0) {
+    if (zero_bytes <= 128) {
+      a_.xor_(x86::eax, x86::eax);
+      for (int32_t o = 16 + 8; o <= 16 + zero_bytes; o += 8) a_.mov(x86::qword_ptr(x86::rbp, -o), x86::rax);
+    } else {
+      a_.lea(x86::rdi, x86::ptr(x86::rbp, -(16 + zero_bytes)));
+      a_.mov(x86::ecx, zero_bytes / 8);
+      a_.xor_(x86::eax, x86::eax);
+      a_.rep().stosq();
+    }
+  }
+  controls_.push_back(Control{Op::Block, BlockSig{{}, type.results}, 0, a_.newLabel(), {}, false, true, {}});
+}
+
+void Compiler::end_function() {
+  emit_trap_stubs();
+  for (const Constant& c : constants_) {
+    a_.align(asmjit::AlignMode::kData, 16);
+    a_.bind(c.label);
+    a_.embedUInt64(c.lo);
+    a_.embedUInt64(c.hi);
+  }
+  int32_t frame = 16 + locals_bytes_ + 16 * static_cast<int32_t>(max_depth_ + 1) + max_out_area_;
+  frame = (frame + 15) & ~15;
+  // `sub rsp, imm32` ends with the immediate.
+  auto& buf = code_.textSection()->buffer();
+  size_t imm_at = frame_patch_offset_ + 3;  // REX.W 81 /5 imm32
+  std::memcpy(buf.data() + imm_at, &frame, 4);
+}
+
+// ---- operand stack ----------------------------------------------------------------------
+
+void Compiler::push_reg(ValType t, uint8_t reg) {
+  Slot s;
+  s.type = t;
+  s.loc = Loc::Reg;
+  s.reg = reg;
+  stack_.push_back(s);
+  (is_fp(t) ? regs_.xmm : regs_.gp)[reg] = static_cast<int>(stack_.size() - 1);
+  max_depth_ = std::max<uint32_t>(max_depth_, static_cast<uint32_t>(stack_.size()));
+}
+
+void Compiler::push_const(ValType t, uint64_t bits) {
+  Slot s;
+  s.type = t;
+  s.loc = Loc::Const;
+  s.bits = bits;
+  stack_.push_back(s);
+  max_depth_ = std::max<uint32_t>(max_depth_, static_cast<uint32_t>(stack_.size()));
+}
+
+void Compiler::push_flags(CondCode cc) {
+  Slot s;
+  s.type = ValType::I32;
+  s.loc = Loc::Flags;
+  s.cond = cc;
+  stack_.push_back(s);
+  max_depth_ = std::max<uint32_t>(max_depth_, static_cast<uint32_t>(stack_.size()));
+}
+
+Slot Compiler::pop_slot() {
+  Slot s = stack_.back();
+  stack_.pop_back();
+  if (s.loc == Loc::Reg) release(s.type, s.reg);
+  return s;
+}
+
+void Compiler::free_slot(const Slot& s) {
+  if (s.loc == Loc::Reg) release(s.type, s.reg);
+}
+
+void Compiler::release(ValType t, uint8_t reg) { (is_fp(t) ? regs_.xmm : regs_.gp)[reg] = kFree; }
+
+uint8_t Compiler::alloc_gp() {
+  for (uint8_t r : kAllocGp)
+    if (regs_.gp[r] == kFree) {
+      regs_.gp[r] = kTemp;
+      return r;
+    }
+  // Spill the register holding the deepest value (the one needed last).
+  int best = -1;
+  for (uint8_t r : kAllocGp)
+    if (regs_.gp[r] >= 0 && (best < 0 || regs_.gp[r] < regs_.gp[best])) best = r;
+  if (best < 0) {
+    fail("internal: out of GP registers");
+    return kAllocGp[0];
+  }
+  spill_slot(static_cast<uint32_t>(regs_.gp[best]));
+  regs_.gp[best] = kTemp;
+  return static_cast<uint8_t>(best);
+}
+
+uint8_t Compiler::alloc_xmm() {
+  for (uint8_t r : kAllocXmm)
+    if (regs_.xmm[r] == kFree) {
+      regs_.xmm[r] = kTemp;
+      return r;
+    }
+  int best = -1;
+  for (uint8_t r : kAllocXmm)
+    if (regs_.xmm[r] >= 0 && (best < 0 || regs_.xmm[r] < regs_.xmm[best])) best = r;
+  if (best < 0) {
+    fail("internal: out of XMM registers");
+    return kAllocXmm[0];
+  }
+  spill_slot(static_cast<uint32_t>(regs_.xmm[best]));
+  regs_.xmm[best] = kTemp;
+  return static_cast<uint8_t>(best);
+}
+
+void Compiler::spill_slot(uint32_t index) {
+  Slot& s = stack_[index];
+  if (s.loc == Loc::Flags) materialize_flags();
+  if (s.loc != Loc::Reg) return;
+  if (s.type == ValType::V128) a_.movdqu(slot_mem(index), xmm(s.reg));
+  else if (s.type == ValType::F32) a_.movss(slot_mem(index), xmm(s.reg));
+  else if (s.type == ValType::F64) a_.movsd(slot_mem(index), xmm(s.reg));
+  else a_.mov(slot_mem(index), x86::gpq(s.reg));
+  release(s.type, s.reg);
+  s.loc = Loc::Stack;
+}
+
+void Compiler::spill_all() {
+  for (uint32_t i = 0; i < stack_.size(); ++i) spill_slot(i);
+}
+
+void Compiler::take_gp(uint8_t reg) {
+  int owner = regs_.gp[reg];
+  if (owner == kTemp) {
+    fail("internal: register already taken");
+    return;
+  }
+  if (owner >= 0) {
+    regs_.gp[reg] = kTemp;  // keep alloc from returning it
+    uint8_t other = alloc_gp();
+    a_.mov(x86::gpq(other), x86::gpq(reg));
+    stack_[owner].reg = other;
+    regs_.gp[other] = owner;
+  }
+  regs_.gp[reg] = kTemp;
+}
+
+void Compiler::move_const_gp(const x86::Gp& r, uint64_t bits, ValType t) {
+  // Never `xor r, r`: a pending comparison may still live in the flags.
+  if (t == ValType::I32 || bits <= 0xffffffffu) a_.mov(r.r32(), static_cast<uint32_t>(bits));
+  else a_.mov(r.r64(), bits);
+}
+
+void Compiler::load_slot(const Slot& s, ValType t, uint8_t reg) {
+  switch (s.loc) {
+    case Loc::Reg:
+      if (s.reg == reg) return;
+      if (t == ValType::V128) a_.movdqa(xmm(reg), xmm(s.reg));
+      else if (is_fp(t)) a_.movaps(xmm(reg), xmm(s.reg));
+      else a_.mov(x86::gpq(reg), x86::gpq(s.reg));
+      return;
+    case Loc::Const:
+      if (t == ValType::V128) {
+        a_.movdqa(xmm(reg), x86::ptr(const_label(s.bits, 0)));
+      } else if (is_fp(t)) {
+        if (s.bits == 0) {
+          a_.xorps(xmm(reg), xmm(reg));
+        } else {
+          a_.mov(x86::r11, s.bits);
+          a_.movq(xmm(reg), x86::r11);
+        }
+      } else {
+        move_const_gp(x86::gpq(reg), s.bits, t);
+      }
+      return;
+    case Loc::Stack:
+    case Loc::Flags:
+      fail("internal: load_slot of a stack/flags slot needs its index");
+      return;
+  }
+}
+
+uint8_t Compiler::to_reg(uint32_t index) {
+  Slot& s = stack_[index];
+  if (s.loc == Loc::Reg) return s.reg;
+  if (s.loc == Loc::Flags) {
+    materialize_flags();
+    return stack_[index].reg;
+  }
+  uint8_t r = alloc(s.type);
+  Slot& s2 = stack_[index];  // alloc may spill but never resizes the stack
+  if (s2.loc == Loc::Const) {
+    load_slot(s2, s2.type, r);
+  } else {
+    switch (s2.type) {
+      case ValType::V128: a_.movdqu(xmm(r), slot_mem(index)); break;
+      case ValType::F32: a_.movss(xmm(r), slot_mem(index)); break;
+      case ValType::F64: a_.movsd(xmm(r), slot_mem(index)); break;
+      case ValType::I32: a_.mov(x86::gpd(r), slot_mem(index)); break;
+      default: a_.mov(x86::gpq(r), slot_mem(index)); break;
+    }
+  }
+  s2.loc = Loc::Reg;
+  s2.reg = r;
+  (is_fp(s2.type) ? regs_.xmm : regs_.gp)[r] = static_cast<int>(index);
+  return r;
+}
+
+uint8_t Compiler::pop_reg() {
+  uint8_t r = to_reg(static_cast<uint32_t>(stack_.size() - 1));
+  ValType t = stack_.back().type;
+  stack_.pop_back();
+  (is_fp(t) ? regs_.xmm : regs_.gp)[r] = kTemp;
+  return r;
+}
+
+uint8_t Compiler::pop_reg_into_new() { return pop_reg(); }
+
+void Compiler::materialize_flags() {
+  for (uint32_t i = 0; i < stack_.size(); ++i) {
+    Slot& s = stack_[i];
+    if (s.loc != Loc::Flags) continue;
+    // setcc does not change the flags; the register is zero-extended after.
+    uint8_t r = alloc_gp();
+    a_.set(s.cond, x86::gpb(r));
+    a_.movzx(x86::gpd(r), x86::gpb(r));
+    s.loc = Loc::Reg;
+    s.reg = r;
+    regs_.gp[r] = static_cast<int>(i);
+  }
+}
+
+CondCode Compiler::pop_cond() {
+  Slot& top = stack_.back();
+  if (top.loc == Loc::Flags) {
+    CondCode cc = top.cond;
+    stack_.pop_back();
+    return cc;
+  }
+  materialize_flags();  // `test` below would clobber a comparison pending deeper in the stack
+  if (stack_.back().loc == Loc::Const) {
+    Slot& top2 = stack_.back();
+    (void)top2;
+    uint32_t v = static_cast<uint32_t>(stack_.back().bits);
+    stack_.pop_back();
+    a_.mov(x86::r11d, v);
+    a_.test(x86::r11d, x86::r11d);
+    return CondCode::kNE;
+  }
+  uint8_t r = pop_reg();
+  a_.test(x86::gpd(r), x86::gpd(r));
+  release(ValType::I32, r);
+  return CondCode::kNE;
+}
+
+void Compiler::store_slot_to(const Slot& s, const x86::Mem& dst) {
+  // `s` is a Reg or Const slot (callers resolve Stack slots through the scratch registers).
+  if (s.loc == Loc::Const) {
+    if (s.type == ValType::V128) {
+      a_.movdqa(xmm(kScratchXmm), x86::ptr(const_label(s.bits, 0)));
+      a_.movdqu(dst, xmm(kScratchXmm));
+    } else if (s.type == ValType::I32 || s.type == ValType::F32 || static_cast<int64_t>(s.bits) == static_cast<int32_t>(s.bits)) {
+      x86::Mem d = dst;
+      d.setSize(s.type == ValType::I32 || s.type == ValType::F32 ? 4 : 8);
+      if (d.size() == 8 && s.type != ValType::I32 && s.type != ValType::F32) {
+        a_.mov(d, asmjit::imm(static_cast<int32_t>(s.bits)));
+      } else {
+        a_.mov(d, asmjit::imm(static_cast<uint32_t>(s.bits)));
+      }
+    } else {
+      a_.mov(x86::r11, s.bits);
+      a_.mov(dst, x86::r11);
+    }
+    return;
+  }
+  if (s.type == ValType::V128) a_.movdqu(dst, xmm(s.reg));
+  else if (s.type == ValType::F32) a_.movss(dst, xmm(s.reg));
+  else if (s.type == ValType::F64) a_.movsd(dst, xmm(s.reg));
+  else a_.mov(dst, x86::gpq(s.reg));
+}
+
+Label Compiler::const_label(uint64_t lo, uint64_t hi) {
+  for (const Constant& c : constants_)
+    if (c.lo == lo && c.hi == hi) return c.label;
+  constants_.push_back(Constant{lo, hi, a_.newLabel()});
+  return constants_.back().label;
+}
+
+// ---- traps ------------------------------------------------------------------------------
+
+Label Compiler::trap_label(TrapKind kind) {
+  Label& l = trap_labels_[static_cast<size_t>(kind)];
+  if (!l.isValid()) l = a_.newLabel();
+  return l;
+}
+
+void Compiler::emit_trap_stubs() {
+  for (size_t k = 0; k < trap_labels_.size(); ++k) {
+    if (!trap_labels_[k].isValid()) continue;
+    a_.bind(trap_labels_[k]);
+    // r15 may belong to a callee's instance only between a call and its restore; stubs are
+    // reached with our own r15.
+    a_.mov(x86::edi, static_cast<uint32_t>(k));
+    a_.call(x86::ptr(x86::r15, vmctx_offset::helper(Helper::RaiseTrap)));
+    a_.ud2();
+  }
+  if (dynamic_trap_.isValid()) {
+    a_.bind(dynamic_trap_);
+    a_.lea(x86::edi, x86::ptr(x86::eax, -1));
+    a_.call(x86::ptr(x86::r15, vmctx_offset::helper(Helper::RaiseTrap)));
+    a_.ud2();
+  }
+}
+
+void Compiler::check_interrupt() {
+  a_.cmp(x86::dword_ptr(x86::r15, vmctx_offset::kInterrupt), 0);
+  a_.jne(trap_label(TrapKind::Interrupted));
+}
+
+// ---- control flow -----------------------------------------------------------------------
+
+// Moves the top `count` values into the layout of `target`'s label without changing the
+// compiler's state (invariant 3).
+void Compiler::emit_merge_moves(const Control& target, uint32_t count, bool for_loop) {
+  uint32_t src_base = static_cast<uint32_t>(stack_.size()) - count;
+  uint32_t dst_base = target.base;
+  if (count == 1 && !for_loop) {
+    const Slot& s = stack_[src_base];
+    uint8_t dst = 0;  // rax or xmm0
+    switch (s.loc) {
+      case Loc::Reg:
+      case Loc::Const: load_slot(s, s.type, dst); break;
+      case Loc::Flags:
+        a_.set(s.cond, x86::al);
+        a_.movzx(x86::eax, x86::al);
+        break;
+      case Loc::Stack:
+        switch (s.type) {
+          case ValType::V128: a_.movdqu(x86::xmm0, slot_mem(src_base)); break;
+          case ValType::F32: a_.movss(x86::xmm0, slot_mem(src_base)); break;
+          case ValType::F64: a_.movsd(x86::xmm0, slot_mem(src_base)); break;
+          case ValType::I32: a_.mov(x86::eax, slot_mem(src_base)); break;
+          default: a_.mov(x86::rax, slot_mem(src_base)); break;
+        }
+        break;
+    }
+    return;
+  }
+  // Several values (or loop params): each to its spill slot at the target position. Sources
+  // are at or above their targets, so ascending order never overwrites an unread source.
+  for (uint32_t i = 0; i < count; ++i) {
+    const Slot& s = stack_[src_base + i];
+    uint32_t dst = dst_base + i;
+    switch (s.loc) {
+      case Loc::Reg:
+      case Loc::Const: store_slot_to(s, slot_mem(dst)); break;
+      case Loc::Flags:
+        a_.set(s.cond, x86::r11b);
+        a_.movzx(x86::r11d, x86::r11b);
+        a_.mov(slot_mem(dst), x86::r11);
+        break;
+      case Loc::Stack:
+        if (src_base + i == dst) break;
+        if (s.type == ValType::V128) {
+          a_.movdqu(xmm(kScratchXmm), slot_mem(src_base + i));
+          a_.movdqu(slot_mem(dst), xmm(kScratchXmm));
+        } else {
+          a_.mov(x86::r11, slot_mem(src_base + i));
+          a_.mov(slot_mem(dst), x86::r11);
+        }
+        break;
+    }
+  }
+}
+
+// After a merge label: the stack holds the block's base values (unchanged, spilled) and the
+// merged values in the layout of emit_merge_moves.
+void Compiler::set_merge_state(const Control& c, std::span<const ValType> types) {
+  for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
+  stack_.resize(c.base);
+  regs_.reset();
+  for (uint32_t i = 0; i < c.base; ++i)
+    if (stack_[i].loc == Loc::Reg || stack_[i].loc == Loc::Flags) fail("internal: live register below a block");
+  if (types.size() == 1) {
+    push_reg(types[0], 0);
+    return;
+  }
+  for (ValType t : types) {
+    Slot s;
+    s.type = t;
+    s.loc = Loc::Stack;
+    stack_.push_back(s);
+  }
+  max_depth_ = std::max<uint32_t>(max_depth_, static_cast<uint32_t>(stack_.size()));
+}
+
+void Compiler::on_block(Op op, const BlockSig& sig, bool reachable) {
+  if (!reachable) {
+    // Dead code: keep the nesting so that `end` matches, emit nothing.
+    controls_.push_back(Control{op, sig, static_cast<uint32_t>(stack_.size()), a_.newLabel(), a_.newLabel(), false, false, {}});
+    return;
+  }
+  Control c{op, sig, 0, a_.newLabel(), Label(), false, true, {}};
+  // For `if` the condition is on top of the params.
+  CondCode cc = op == Op::If ? pop_cond() : CondCode::kNE;
+  spill_all();  // moves only: a condition in the flags survives
+  c.base = static_cast<uint32_t>(stack_.size() - sig.params.size());
+  if (op == Op::Loop) {
+    a_.bind(c.label);
+    check_interrupt();
+  } else if (op == Op::If) {
+    c.else_label = a_.newLabel();
+    a_.j(negate(cc), c.else_label);
+    c.params_at_entry.assign(stack_.end() - static_cast<ptrdiff_t>(sig.params.size()), stack_.end());
+  }
+  controls_.push_back(std::move(c));
+}
+
+void Compiler::on_else(bool reachable) {
+  Control& c = controls_.back();
+  if (!c.entry_reachable) return;
+  if (reachable) {
+    emit_merge_moves(c, static_cast<uint32_t>(c.sig.results.size()), false);
+    a_.jmp(c.label);
+  }
+  // The else arm starts from the state at `if`: everything below spilled, params as they were.
+  for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
+  stack_.resize(c.base);
+  regs_.reset();
+  for (const Slot& s : c.params_at_entry) stack_.push_back(s);
+  a_.bind(c.else_label);
+  c.else_label = Label();  // bound
+}
+
+void Compiler::on_end(bool reachable) {
+  if (controls_.size() == 1) {  // the function body's end
+    if (reachable) emit_return_sequence();
+    controls_.pop_back();
+    return;
+  }
+  Control c = std::move(controls_.back());
+  controls_.pop_back();
+  if (!c.entry_reachable) return;
+  uint32_t nresults = static_cast<uint32_t>(c.sig.results.size());
+  if (reachable) emit_merge_moves(c, nresults, false);
+  if (c.op == Op::If && c.else_label.isValid()) {
+    // An if without else: the params flow through as results.
+    Label skip = a_.newLabel();
+    if (reachable) a_.jmp(skip);
+    for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
+    stack_.resize(c.base);
+    regs_.reset();
+    for (const Slot& s : c.params_at_entry) stack_.push_back(s);
+    a_.bind(c.else_label);
+    emit_merge_moves(c, nresults, false);
+    a_.bind(skip);
+  }
+  if (c.op != Op::Loop) a_.bind(c.label);
+  set_merge_state(c, c.sig.results);
+}
+
+void Compiler::branch_to(uint32_t depth) {
+  Control& target = control_at(depth);
+  bool loop = target.op == Op::Loop;
+  uint32_t arity = static_cast<uint32_t>(loop ? target.sig.params.size() : target.sig.results.size());
+  if (depth == controls_.size() - 1) {
+    // The function's outermost block: a branch to it is a return.
+    emit_return_sequence();
+    return;
+  }
+  emit_merge_moves(target, arity, loop);
+  a_.jmp(target.label);
+}
+
+void Compiler::on_br(uint32_t depth) { branch_to(depth); }
+
+void Compiler::on_br_if(uint32_t depth) {
+  CondCode cc = pop_cond();
+  Label skip = a_.newLabel();
+  a_.j(negate(cc), skip);
+  branch_to(depth);
+  a_.bind(skip);
+}
+
+void Compiler::on_br_table(std::span<const uint32_t> targets) {
+  uint8_t idx = pop_reg();
+  // Compare chain for small tables, a jump table of relative offsets for large ones.
+  std::vector<Label> stubs(targets.size());
+  for (auto& l : stubs) l = a_.newLabel();
+  uint32_t n = static_cast<uint32_t>(targets.size() - 1);
+  a_.cmp(x86::gpd(idx), n);
+  a_.jae(stubs[n]);
+  if (n <= 4) {
+    for (uint32_t i = 0; i < n; ++i) {
+      a_.cmp(x86::gpd(idx), i);
+      a_.je(stubs[i]);
+    }
+    a_.jmp(stubs[n]);
+  } else {
+    Label table = a_.newLabel();
+    a_.lea(x86::r11, x86::ptr(table));
+    a_.movsxd(x86::gpq(idx), x86::dword_ptr(x86::r11, x86::gpq(idx), 2));
+    a_.add(x86::gpq(idx), x86::r11);
+    a_.jmp(x86::gpq(idx));
+    a_.align(asmjit::AlignMode::kData, 4);
+    a_.bind(table);
+    for (uint32_t i = 0; i < n; ++i) a_.embedLabelDelta(stubs[i], table, 4);
+  }
+  release(ValType::I32, idx);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    a_.bind(stubs[i]);
+    branch_to(targets[i]);
+  }
+}
+
+void Compiler::emit_return_sequence() {
+  uint32_t n = static_cast<uint32_t>(type_->results.size());
+  uint32_t src_base = static_cast<uint32_t>(stack_.size()) - n;
+  for (uint32_t i = 0; i < n; ++i) {
+    const Slot& s = stack_[src_base + i];
+    x86::Mem dst = x86::ptr(x86::rbp, 16 + result_area_.offsets[i]);
+    switch (s.loc) {
+      case Loc::Reg:
+      case Loc::Const: store_slot_to(s, dst); break;
+      case Loc::Flags:
+        a_.set(s.cond, x86::r11b);
+        a_.movzx(x86::r11d, x86::r11b);
+        a_.mov(dst, x86::r11);
+        break;
+      case Loc::Stack:
+        if (s.type == ValType::V128) {
+          a_.movdqu(xmm(kScratchXmm), slot_mem(src_base + i));
+          a_.movdqu(dst, xmm(kScratchXmm));
+        } else {
+          a_.mov(x86::r11, slot_mem(src_base + i));
+          a_.mov(dst, x86::r11);
+        }
+        break;
+    }
+  }
+  a_.mov(x86::rsp, x86::rbp);
+  a_.pop(x86::rbp);
+  a_.ret();
+}
+
+void Compiler::on_return() { emit_return_sequence(); }
+
+void Compiler::on_unreachable() { a_.jmp(trap_label(TrapKind::Unreachable)); }
+
+// ---- variables --------------------------------------------------------------------------
+
+void Compiler::on_drop(ValType) { pop_slot(); }
+
+void Compiler::on_local(Op op, uint32_t index, ValType t) {
+  x86::Mem mem = local_mem(index);
+  if (op == Op::LocalGet) {
+    materialize_flags();
+    uint8_t r = alloc(t);
+    switch (t) {
+      case ValType::V128: a_.movdqu(xmm(r), mem); break;
+      case ValType::F32: a_.movss(xmm(r), mem); break;
+      case ValType::F64: a_.movsd(xmm(r), mem); break;
+      case ValType::I32: a_.mov(x86::gpd(r), mem); break;
+      default: a_.mov(x86::gpq(r), mem); break;
+    }
+    push_reg(t, r);
+    return;
+  }
+  // set / tee: the value goes to the local's slot; tee keeps it on the stack.
+  uint32_t top = static_cast<uint32_t>(stack_.size() - 1);
+  Slot& s = stack_[top];
+  if (s.loc == Loc::Const && op == Op::LocalSet) {
+    store_slot_to(s, mem);
+    stack_.pop_back();
+    return;
+  }
+  uint8_t r = to_reg(top);
+  Slot& s2 = stack_[top];
+  switch (t) {
+    case ValType::V128: a_.movdqu(mem, xmm(r)); break;
+    case ValType::F32: a_.movss(mem, xmm(r)); break;
+    case ValType::F64: a_.movsd(mem, xmm(r)); break;
+    case ValType::I32: a_.mov(mem, x86::gpd(r)); break;
+    default: a_.mov(mem, x86::gpq(r)); break;
+  }
+  (void)s2;
+  if (op == Op::LocalSet) pop_slot();
+}
+
+void Compiler::on_global(Op op, uint32_t index, ValType t) {
+  materialize_flags();
+  uint8_t cell = alloc_gp();
+  a_.mov(x86::gpq(cell), x86::ptr(x86::r15, vmctx_offset::kGlobals));
+  a_.mov(x86::gpq(cell), x86::ptr(x86::gpq(cell), 8 * static_cast<int32_t>(index)));
+  x86::Mem mem = x86::ptr(x86::gpq(cell));
+  if (op == Op::GlobalGet) {
+    uint8_t r = alloc(t);
+    switch (t) {
+      case ValType::V128: a_.movdqu(xmm(r), mem); break;
+      case ValType::F32: a_.movss(xmm(r), mem); break;
+      case ValType::F64: a_.movsd(xmm(r), mem); break;
+      case ValType::I32: a_.mov(x86::gpd(r), mem); break;
+      default: a_.mov(x86::gpq(r), mem); break;
+    }
+    release(ValType::I64, cell);
+    push_reg(t, r);
+    return;
+  }
+  uint8_t r = pop_reg();
+  switch (t) {
+    case ValType::V128: a_.movdqu(mem, xmm(r)); break;
+    case ValType::F32: a_.movss(mem, xmm(r)); break;
+    case ValType::F64: a_.movsd(mem, xmm(r)); break;
+    case ValType::I32: a_.mov(mem, x86::gpd(r)); break;
+    default: a_.mov(mem, x86::gpq(r)); break;
+  }
+  release(t, r);
+  release(ValType::I64, cell);
+}
+
+void Compiler::on_const(Op op, uint64_t bits) {
+  ValType t = op == Op::I32Const ? ValType::I32 : op == Op::I64Const ? ValType::I64 : op == Op::F32Const ? ValType::F32 : ValType::F64;
+  push_const(t, bits);
+}
+
+void Compiler::on_select(ValType t) {
+  CondCode cc = pop_cond();
+  // pop_cond emitted at most a test; loading the operands below only moves (flags survive).
+  uint8_t b = pop_reg();
+  uint8_t a = pop_reg();
+  if (is_fp(t)) {
+    Label done = a_.newLabel();
+    a_.j(cc, done);
+    if (t == ValType::V128) a_.movdqa(xmm(a), xmm(b));
+    else a_.movaps(xmm(a), xmm(b));
+    a_.bind(done);
+  } else {
+    a_.cmov(negate(cc), gp(a, t == ValType::I32 ? ValType::I32 : ValType::I64),
+            gp(b, t == ValType::I32 ? ValType::I32 : ValType::I64));
+  }
+  release(t, b);
+  release(t, a);
+  push_reg(t, a);
+}
+
+}  // namespace tern::jit
+
+namespace tern::jit {
+
+Result<CompiledFunction> compile_function(const ModuleInfo& m, uint32_t func, const Features& features) {
+  asmjit::CodeHolder code;
+  asmjit::Environment env(asmjit::Arch::kX64);
+  code.init(env);
+  Compiler compiler(m, func, code);
+  FunctionDecoder<Compiler> decoder(m, func, features, DecodeLimits{}, compiler);
+  Status st = decoder.decode();
+  if (!st.ok()) return std::move(st).error();
+  if (compiler.failed())
+    return Error(ErrorKind::Limit, m.describe_function(func) + ": " + compiler.error());
+  code.flatten();
+  code.resolveUnresolvedLinks();
+  CompiledFunction out;
+  out.code.resize(code.codeSize());
+  code.relocateToBase(0);
+  code.copyFlattenedData(out.code.data(), out.code.size());
+  return out;
+}
+
+}  // namespace tern::jit

@@ -1,0 +1,39 @@
+// An RAII range of reserved address space: mapped PROT_NONE, committed piecewise.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tern/result.h"
+
+namespace tern {
+
+class Reservation {
+ public:
+  Reservation() = default;
+  // Reserves `bytes` (rounded up to the OS page size) of inaccessible address space
+  // (PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE).
+  static Result<Reservation> reserve(size_t bytes);
+
+  Reservation(Reservation&& other) noexcept;
+  Reservation& operator=(Reservation&& other) noexcept;
+  Reservation(const Reservation&) = delete;
+  Reservation& operator=(const Reservation&) = delete;
+  ~Reservation();  // munmap
+
+  uint8_t* base() const { return base_; }
+  size_t size() const { return size_; }
+
+  // mprotect(PROT_READ | PROT_WRITE) of [offset, offset + len); both must be page multiples
+  // and the range must lie inside the reservation.
+  Status make_accessible(size_t offset, size_t len);
+
+ private:
+  Reservation(uint8_t* base, size_t size) : base_(base), size_(size) {}
+  void release();
+
+  uint8_t* base_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace tern
