@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""tern benchmark runner: builds the kernels, runs every engine, prints tables.
+
+Engines (each prints one JSON line {"checksum": "...", "compile_ms": x, "run_ms": y}):
+  native    kernel + native_main.c compiled with clang -O2
+  tern      $BUILD/tests/bench/tern-bench FILE.wasm [--compile-only] [--threads N]
+  liftoff   node --liftoff-only node_harness.js FILE.wasm
+  turbofan  node --no-liftoff   node_harness.js FILE.wasm
+
+Times are best-of-N (--repeat). Every engine must produce the native checksum;
+a mismatch is printed loudly and makes the exit status 1. Timing never does.
+Python 3 standard library only. See README.md.
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+KERNEL_DIR = os.path.join(HERE, "kernels")
+COMMON_H = os.path.join(KERNEL_DIR, "common.h")
+NATIVE_MAIN = os.path.join(HERE, "native_main.c")
+HARNESS = os.path.join(HERE, "node_harness.js")
+GEN_BIG = os.path.join(HERE, "gen_big.py")
+
+# Plain MVP-ish wasm32: clang-19's default features, no SIMD, no libc, no imports.
+WASM_CFLAGS = ["--target=wasm32", "-O2", "-mno-simd128", "-ffreestanding", "-I", KERNEL_DIR]
+# Linked with wasm-ld directly: the clang driver would run wasm-opt when it is
+# on PATH, which makes the module depend on what happens to be installed.
+WASM_LDFLAGS = ["--no-entry", "--export=run"]
+NATIVE_CFLAGS = ["-O2", "-I", KERNEL_DIR]
+# Eager compilation: otherwise V8 compiles each function on its first call, so
+# compile_ms would be validation only and run_ms would include compilation.
+NODE_EAGER = ["--no-wasm-lazy-compilation"]
+
+ENGINES = ["native", "tern", "liftoff", "turbofan"]
+NOT_BUILT = "tern: not built"
+
+
+# ---------------------------------------------------------------- building
+
+def stale(target, sources):
+    if not os.path.exists(target):
+        return True
+    t = os.path.getmtime(target)
+    return any(os.path.getmtime(s) > t for s in sources)
+
+
+def sh(cmd, **kw):
+    try:
+        subprocess.run(cmd, check=True, **kw)
+    except subprocess.CalledProcessError as e:
+        sys.exit(f"run.py: command failed ({e.returncode}): {' '.join(cmd)}")
+    except FileNotFoundError:
+        sys.exit(f"run.py: not found: {cmd[0]}")
+
+
+def build_wasm(args, src, out):
+    deps = [src, COMMON_H, __file__]
+    if stale(out, deps):
+        obj = out[:-len(".wasm")] + ".o"
+        sh([args.cc] + WASM_CFLAGS + ["-c", "-o", obj, src])
+        sh([args.wasm_ld] + WASM_LDFLAGS + ["-o", out, obj])
+    return out
+
+
+def build_native(args, src, out):
+    deps = [src, COMMON_H, NATIVE_MAIN, __file__]
+    if stale(out, deps):
+        sh([args.native_cc] + NATIVE_CFLAGS + ["-o", out, src, NATIVE_MAIN])
+    return out
+
+
+def build(args):
+    os.makedirs(args.out, exist_ok=True)
+    names = sorted(f[:-2] for f in os.listdir(KERNEL_DIR) if f.endswith(".c"))
+    if args.kernels:
+        wanted = args.kernels.split(",")
+        unknown = set(wanted) - set(names)
+        if unknown:
+            sys.exit(f"run.py: unknown kernels: {', '.join(sorted(unknown))} (have: {', '.join(names)})")
+        names = wanted
+    kernels = []
+    for name in names:
+        src = os.path.join(KERNEL_DIR, name + ".c")
+        print(f"  build {name}", file=sys.stderr)
+        kernels.append({
+            "name": name,
+            "wasm": build_wasm(args, src, os.path.join(args.out, name + ".wasm")),
+            "native": build_native(args, src, os.path.join(args.out, name + ".native")),
+        })
+    big = None
+    if not args.no_compile:
+        big_c = os.path.join(args.out, f"big{args.big_functions}.c")
+        if stale(big_c, [GEN_BIG]):
+            sh([sys.executable, GEN_BIG, "--functions", str(args.big_functions), big_c])
+        print(f"  build big module ({args.big_functions} functions; takes a while the first time)",
+              file=sys.stderr)
+        big = {
+            "name": f"big{args.big_functions}",
+            "wasm": build_wasm(args, big_c, os.path.join(args.out, f"big{args.big_functions}.wasm")),
+            "native": build_native(args, big_c, os.path.join(args.out, f"big{args.big_functions}.native")),
+        }
+    for k in kernels + ([big] if big else []):
+        check_module(k["wasm"])
+    return kernels, big
+
+
+# ---------------------------------------------------------------- wasm sections
+
+def leb_u32(b, i):
+    result = shift = 0
+    while True:
+        byte = b[i]
+        i += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return result, i
+
+
+def sections(path):
+    """Yield (id, name-or-None, payload bytes) for each section of a module."""
+    b = open(path, "rb").read()
+    if b[:4] != b"\0asm":
+        sys.exit(f"run.py: {path}: not a wasm module")
+    i = 8
+    while i < len(b):
+        sid = b[i]
+        size, i = leb_u32(b, i + 1)
+        payload = b[i:i + size]
+        name = None
+        if sid == 0:
+            n, j = leb_u32(payload, 0)
+            name = payload[j:j + n].decode("utf-8", "replace")
+        yield sid, name, payload
+        i += size
+
+
+def code_section_size(path):
+    return sum(len(p) for sid, _, p in sections(path) if sid == 10)
+
+
+def check_module(path):
+    """The kernels must need no imports and must not use SIMD."""
+    for sid, name, payload in sections(path):
+        if sid == 2 and leb_u32(payload, 0)[0] != 0:
+            sys.exit(f"run.py: {path} has imports; kernels must be self-contained")
+        if name == "target_features" and b"simd128" in payload:
+            sys.exit(f"run.py: {path} uses simd128; kernels must be plain wasm")
+
+
+# ---------------------------------------------------------------- running
+
+class EngineError(Exception):
+    pass
+
+
+def engine_cmd(args, engine, item, compile_only=False, single_thread=False):
+    wasm = item["wasm"]
+    extra = ["--compile-only"] if compile_only else []
+    if engine == "native":
+        return [item["native"]]
+    if engine == "tern":
+        if not os.path.exists(args.tern):
+            return None
+        return [args.tern, wasm] + extra + (["--threads", "1"] if single_thread else [])
+    tier = ["--liftoff-only"] if engine == "liftoff" else ["--no-liftoff"]
+    st = ["--single-threaded"] if single_thread else []
+    return [args.node] + tier + st + NODE_EAGER + [HARNESS, wasm] + extra
+
+
+def run_once(cmd, timeout):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise EngineError(f"timeout after {timeout}s")
+    except OSError as e:
+        raise EngineError(str(e))
+    if p.returncode != 0:
+        err = (p.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+        raise EngineError(f"exit {p.returncode}: {err}")
+    lines = [l for l in p.stdout.splitlines() if l.strip().startswith("{")]
+    if not lines:
+        raise EngineError(f"no JSON line in output: {p.stdout.strip()[:200]!r}")
+    try:
+        return json.loads(lines[-1])
+    except json.JSONDecodeError as e:
+        raise EngineError(f"bad JSON ({e}): {lines[-1][:200]!r}")
+
+
+def best_of(args, cmd, key, repeat):
+    """Run cmd `repeat` times; return (best value of `key`, checksums seen)."""
+    best, checksums = None, set()
+    for _ in range(repeat):
+        r = run_once(cmd, args.timeout)
+        if key not in r:
+            raise EngineError(f"output has no {key!r}: {r}")
+        v = float(r[key])
+        best = v if best is None else min(best, v)
+        if "checksum" in r:
+            checksums.add(str(r["checksum"]))
+    return best, checksums
+
+
+# ---------------------------------------------------------------- formatting
+
+def fmt_ms(v):
+    if isinstance(v, str):
+        return v
+    return f"{v:.1f}" if v >= 10 else f"{v:.2f}"
+
+
+def fmt_ratio(a, b):
+    if not isinstance(a, float) or not isinstance(b, float) or b <= 0:
+        return "-"
+    return f"{a / b:.2f}"
+
+
+def geomean(xs):
+    xs = [x for x in xs if x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def table(headers, rows, right_from=1):
+    widths = [max(len(str(r[i])) for r in [headers] + rows) for i in range(len(headers))]
+
+    def line(r):
+        cells = []
+        for i, c in enumerate(r):
+            c = str(c)
+            cells.append(c.rjust(widths[i]) if i >= right_from else c.ljust(widths[i]))
+        return "| " + " | ".join(cells) + " |"
+
+    out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- main parts
+
+def run_kernels(args, kernels, mismatches):
+    results = {}
+    for k in kernels:
+        res, sums = {}, {}
+        for engine in ENGINES:
+            cmd = engine_cmd(args, engine, k)
+            if cmd is None:
+                res[engine] = NOT_BUILT
+                continue
+            print(f"  run {k['name']:<12} {engine}", file=sys.stderr)
+            try:
+                res[engine], sums[engine] = best_of(args, cmd, "run_ms", args.repeat)
+            except EngineError as e:
+                res[engine] = "error"
+                print(f"  {engine} on {k['name']}: {e}", file=sys.stderr)
+                mismatches.append(f"{k['name']}: {engine} failed: {e}")
+        failed = [e for e in ENGINES if res[e] == "error"]
+        res["check"], bad = check_checksums(k["name"], sums, mismatches, failed)
+        res["bad"] = sorted(bad)
+        res["checksums"] = {e: sorted(s) for e, s in sums.items()}
+        results[k["name"]] = res
+    return results
+
+
+def check_checksums(name, sums, mismatches, failed=()):
+    """Compare every engine's checksums with native's. Returns (status, bad engines)."""
+    ref = sums.get("native")
+    if not ref or len(ref) != 1:
+        mismatches.append(f"{name}: native checksum not stable: {sorted(ref or [])}")
+        return "MISMATCH", set(sums)
+    bad = set()
+    for engine, s in sums.items():
+        if s != ref:
+            mismatches.append(f"{name}: {engine} checksum {sorted(s)} != native {sorted(ref)[0]}")
+            bad.add(engine)
+    if bad:
+        return "MISMATCH " + ",".join(sorted(bad)), bad
+    if failed:
+        return "FAILED " + ",".join(sorted(failed)), bad
+    return "ok", bad
+
+
+def print_kernel_table(results):
+    headers = ["kernel", "native ms", "tern ms", "liftoff ms", "turbofan ms",
+               "tern/liftoff", "tern/native", "liftoff/native", "turbofan/native", "checksum"]
+    pairs = [("tern", "liftoff"), ("tern", "native"), ("liftoff", "native"), ("turbofan", "native")]
+    rows, ratios = [], {p: [] for p in pairs}
+    for name, r in results.items():
+        # A time computed with a wrong checksum is shown with "!" and compared with nothing.
+        ok = {e: r[e] if e not in r["bad"] else None for e in ENGINES}
+        row = [name] + [fmt_ms(r[e]) + (" !" if e in r["bad"] else "") for e in ENGINES]
+        for a, b in pairs:
+            row.append(fmt_ratio(ok[a], ok[b]))
+            if isinstance(ok[a], float) and isinstance(ok[b], float) and ok[b] > 0:
+                ratios[(a, b)].append(ok[a] / ok[b])
+        row.append(r["check"])
+        rows.append(row)
+    gm = ["geomean", "", "", "", ""]
+    for p in pairs:
+        g = geomean(ratios[p])
+        gm.append(f"{g:.2f}" if g else "-")
+    gm.append("")
+    rows.append(gm)
+    print(table(headers, rows))
+
+
+def run_compile(args, big, mismatches):
+    code = code_section_size(big["wasm"])
+    configs = [
+        ("tern", "tern --threads 1", True),
+        ("tern", "tern (parallel)", False),
+        ("liftoff", "liftoff --single-threaded", True),
+        ("liftoff", "liftoff (default)", False),
+        ("turbofan", "turbofan --single-threaded", True),
+        ("turbofan", "turbofan (default)", False),
+    ]
+    # One full run per engine checks that the big module also computes the right thing.
+    sums, failed = {}, []
+    for engine in ENGINES:
+        cmd = engine_cmd(args, engine, big)
+        if cmd is None:
+            continue
+        try:
+            _, sums[engine] = best_of(args, cmd, "run_ms", 1)
+        except EngineError as e:
+            mismatches.append(f"{big['name']}: {engine} failed: {e}")
+            failed.append(engine)
+    check, bad = check_checksums(big["name"], sums, mismatches, failed)
+    rows, out = [], {}
+    for engine, label, single in configs:
+        cmd = engine_cmd(args, engine, big, compile_only=True, single_thread=single)
+        if cmd is None:
+            rows.append([label, NOT_BUILT, "-", "-"])
+            continue
+        print(f"  compile {big['name']} {label}", file=sys.stderr)
+        try:
+            ms, _ = best_of(args, cmd, "compile_ms", args.repeat)
+        except EngineError as e:
+            print(f"  {label}: {e}", file=sys.stderr)
+            rows.append([label, "error", "-", "-"])
+            continue
+        out[label] = ms
+        mbs = code / 1e6 / (ms / 1e3) if ms > 0 else float("inf")
+        verdict = "MISMATCH" if engine in bad else "ok" if engine in sums else "FAILED"
+        rows.append([label, fmt_ms(ms), f"{mbs:.1f}", verdict])
+    funcs = args.big_functions
+    print(f"\ncompile time: {os.path.basename(big['wasm'])}, {funcs + 1} functions, "
+          f"code section {code / 1e6:.2f} MB ({code} bytes), {os.cpu_count()} CPUs, best of {args.repeat}")
+    print(table(["engine", "compile ms", "MB/s of code", "checksum"], rows))
+    return {"code_bytes": code, "compile_ms": out, "check": check}
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Build and run the tern benchmarks.")
+    ap.add_argument("--build", default=os.environ.get("BUILD", os.path.join(REPO, "build")),
+                    help="meson build dir, where tests/bench/tern-bench lives (default: $BUILD or build/)")
+    ap.add_argument("--out", help="where kernels are built (default: BUILD/bench)")
+    ap.add_argument("--tern", help="tern-bench binary (default: BUILD/tests/bench/tern-bench)")
+    ap.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
+    ap.add_argument("--kernels", help="comma-separated subset of kernels")
+    ap.add_argument("--no-compile", action="store_true", help="skip the compile-time section")
+    ap.add_argument("--big-functions", type=int, default=1500,
+                    help="functions in the generated compile-time module (default 1500)")
+    ap.add_argument("--cc", default="clang-19", help="C compiler for wasm32 (default clang-19)")
+    ap.add_argument("--wasm-ld", default="wasm-ld-19", help="wasm linker (default wasm-ld-19)")
+    ap.add_argument("--native-cc", default="clang-19", help="C compiler for native (default clang-19)")
+    ap.add_argument("--node", default="node", help="node binary (default node)")
+    ap.add_argument("--timeout", type=int, default=300, help="seconds per run (default 300)")
+    ap.add_argument("--json", help="also write all results to this file")
+    args = ap.parse_args()
+    args.out = os.path.abspath(args.out or os.path.join(args.build, "bench"))
+    args.tern = os.path.abspath(args.tern or os.path.join(args.build, "tests", "bench", "tern-bench"))
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    for tool in (args.cc, args.wasm_ld, args.native_cc, args.node):
+        if not shutil.which(tool):
+            sys.exit(f"run.py: {tool} not found")
+
+    kernels, big = build(args)
+    mismatches = []
+    results = run_kernels(args, kernels, mismatches)
+    print(f"\nrun() time in ms, best of {args.repeat}; ratios < 1 mean the left engine is faster; "
+          + (f"tern-bench: {args.tern}" if os.path.exists(args.tern) else NOT_BUILT))
+    print_kernel_table(results)
+    compile_results = run_compile(args, big, mismatches) if big else None
+
+    if mismatches:
+        print("\n" + "!" * 72)
+        print("!!! CHECKSUM MISMATCH / ENGINE FAILURE: the results marked above are WRONG")
+        for m in mismatches:
+            print("!!!   " + m)
+        print("!" * 72)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"repeat": args.repeat, "kernels": results, "compile": compile_results,
+                       "problems": mismatches}, f, indent=2)
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
