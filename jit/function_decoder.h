@@ -47,6 +47,8 @@ struct BlockSig {
 
 // The empty consumer: the validator. Other consumers override what they need.
 struct NullConsumer {
+  // A consumer that failed (e.g. an operator the compiler lacks) stops the decoder early.
+  bool failed() const { return false; }
   void begin_function(const FuncType&, std::span<const ValType> /*locals incl. params*/) {}
   void end_function() {}
   // Structure: always called, with `reachable` telling whether the code before it was.
@@ -97,6 +99,7 @@ class FunctionDecoder {
         break;
       }
       if (!step()) break;
+      if (consumer_.failed()) return {};  // the consumer reports its own error
     }
     if (r_.failed()) return r_.error();
     if (!r_.at_end()) {
@@ -696,8 +699,8 @@ class FunctionDecoder {
 
   const ModuleInfo& m_;
   uint32_t func_;
-  const Features& features_;
-  const DecodeLimits& limits_;
+  Features features_;     // copies: callers may pass temporaries
+  DecodeLimits limits_;
   Consumer& consumer_;
   Reader r_;
   size_t op_offset_ = 0;

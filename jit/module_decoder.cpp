@@ -8,6 +8,9 @@
 // 3. Function bodies are validated after the last section, when everything they refer to
 //    (declared function references, data count, element segments) is known.
 // 4. Custom sections never make a module invalid; a broken name section is ignored.
+// 5. One pass: the first problem met is reported. A module both invalid early and malformed
+//    later reports Invalid, where the spec (decode everything, then validate) says Malformed;
+//    either way it is rejected.
 #include <algorithm>
 #include <unordered_set>
 
@@ -458,7 +461,7 @@ class ModuleDecoder {
                      : ex.kind == ExternKind::Memory ? m_->memories.size()
                                                      : m_->globals.size();
       if (ex.index >= limit)
-        return s.invalid_at(at, "unknown " + std::string(to_string(ex.kind)) + " " + std::to_string(ex.index) +
+        return s.invalid_at(at, "unknown " + std::string(ex.kind == ExternKind::Func ? "function" : to_string(ex.kind)) + " " + std::to_string(ex.index) +
                                     " in export \"" + std::string(nm) + "\"");
       if (!seen.insert(nm).second) return s.invalid_at(at, "duplicate export name \"" + std::string(nm) + "\"");
       if (ex.kind == ExternKind::Func) m_->declared_refs[ex.index] = true;

@@ -75,7 +75,7 @@ Reader Reader::sub(size_t n, const char* what) {
                        std::to_string(remaining()) + " left)");
     Reader empty(std::span<const uint8_t>(), offset());
     empty.context_ = context_;
-    empty.fail_at(offset(), error_message_, error_kind_);
+    empty.fail_at(error_offset_, error_message_, error_kind_);
     return empty;
   }
   Reader r(std::span<const uint8_t>(pos_, n), offset());

@@ -456,6 +456,12 @@ void Compiler::on_block(Op op, const BlockSig& sig, bool reachable) {
   spill_all();  // moves only: a condition in the flags survives
   c.base = static_cast<uint32_t>(stack_.size() - sig.params.size());
   if (op == Op::Loop) {
+    // Back-edges store the params into their slots, so the body must read them from there.
+    for (uint32_t i = c.base; i < stack_.size(); ++i) {
+      if (stack_[i].loc != Loc::Const) continue;
+      store_slot_to(stack_[i], slot_mem(i));
+      stack_[i].loc = Loc::Stack;
+    }
     a_.bind(c.label);
     check_interrupt();
   } else if (op == Op::If) {

@@ -120,6 +120,7 @@ void Compiler::emit_float_compare(Op op) {
 void Compiler::emit_conversion(Op op) {
   const OpInfo& oi = info(op);
   ValType from = oi.sig.params[0], to = oi.sig.results[0];
+  if (is_fp(from) && !is_fp(to) && oi.text.find(".trunc_") != std::string_view::npos) return emit_trunc(op);
   if (op == Op::I64ExtendI32U) {  // i32 registers are already zero-extended
     uint8_t r = pop_reg();
     a_.mov(x86::gpd(r), x86::gpd(r));
@@ -172,8 +173,7 @@ void Compiler::emit_conversion(Op op) {
       break;
     }
     default:
-      emit_trunc(op);  // not reached: trunc ops are dispatched directly
-      return;
+      return fail("internal: conversion " + std::string(oi.text) + " not handled");
   }
   release(from, src);
   push_reg(to, dst);

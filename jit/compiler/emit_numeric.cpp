@@ -11,6 +11,7 @@ using x86::CondCode;
 
 void Compiler::on_simple(Op op, const Immediates& imm) {
   const OpInfo& oi = info(op);
+  if (op == Op::Nop) return;
   if (!(op == Op::I32Eqz && stack_.back().loc == Loc::Flags)) materialize_flags();
   if (oi.prefix == 0xfd) return fail("SIMD operator " + std::string(oi.text) + " is not supported by the compiler yet");
   if (oi.prefix == 0xfe) return emit_atomic(op, imm.mem);

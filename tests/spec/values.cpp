@@ -145,15 +145,18 @@ SpectestModule::SpectestModule() {
   te.table = table.get();
   te.owner = table;
   exports_["table"] = te;
-  auto mem = LinearMemory::create(MemoryType{Limits{1, 2, false}});
-  if (mem.ok()) {
+  auto memory = [&](const std::string& name, bool shared) {
+    auto mem = LinearMemory::create(MemoryType{Limits{1, 2, shared}});
+    if (!mem.ok()) return;
     std::shared_ptr<LinearMemory> m(std::move(*mem));
     Extern me;
     me.kind = ExternKind::Memory;
     me.memory = m.get();
     me.owner = m;
-    exports_["memory"] = me;
-  }
+    exports_[name] = me;
+  };
+  memory("memory", false);
+  memory("shared_memory", true);  // the threads proposal's spectest addition
 }
 
 std::optional<Extern> SpectestModule::get(const std::string& field) const {
