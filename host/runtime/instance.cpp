@@ -5,6 +5,7 @@
 #include <map>
 
 #include "host/runtime/runtime.h"
+#include "threads/worker_pool.h"
 
 namespace tern {
 
@@ -20,8 +21,13 @@ uint32_t canonical_sig_id(const FuncType& type) {
 
 // ---- host functions, tables -------------------------------------------------------------
 
+LinearMemory* Caller::memory(uint32_t index) const { return instance ? instance->memory(index) : nullptr; }
+
 namespace {
-uint32_t invoke_host(HostFunc* self, uint64_t* area, VMContext*) {
+// The Error a host function returned, on its way from invoke_host to Instance::call_ref.
+thread_local std::optional<Error> pending_host_error;
+
+uint32_t invoke_host(HostFunc* self, uint64_t* area, VMContext* caller_vm) {
   // No destructors may be live across a trap (jit/trap.h, invariant 3): the callback runs and
   // returns a status; the stub raises the trap after this frame is gone.
   AreaLayout in = area_layout(self->type.params);
@@ -41,8 +47,14 @@ uint32_t invoke_host(HostFunc* self, uint64_t* area, VMContext*) {
   }
   std::vector<Value> results(self->type.results.size());
   for (size_t i = 0; i < results.size(); ++i) results[i].type = self->type.results[i];
-  Status st = self->callback(a, results);
-  if (!st.ok()) return 1 + static_cast<uint32_t>(TrapKind::HostTrap);
+  Caller caller;
+  // A direct host call passes the HostFunc itself as "caller"; only wasm frames have an instance.
+  if (caller_vm && static_cast<void*>(caller_vm) != static_cast<void*>(self)) caller.instance = caller_vm->instance;
+  Status st = self->callback(caller, a, results);
+  if (!st.ok()) {
+    pending_host_error = std::move(st).error();
+    return 1 + static_cast<uint32_t>(TrapKind::HostTrap);
+  }
   for (size_t i = 0; i < results.size(); ++i) {
     std::memcpy(bytes + out.offsets[i], &results[i].lo, 8);
     if (results[i].type == ValType::V128) std::memcpy(bytes + out.offsets[i] + 8, &results[i].hi, 8);
@@ -88,7 +100,7 @@ Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, 
   auto m = std::make_shared<Module>();
   m->info_ = std::move(info);
   m->features_ = options.features;
-  TERN_TRY(m->code_, compile_module(*m->info_, options.features, pool));
+  TERN_TRY(m->code_, compile_module(*m->info_, options.features, pool ? pool : &default_pool()));
   return m;
 }
 
@@ -393,6 +405,11 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
   void* r15 = is_host ? f.vmctx : target;
   auto trap = call_with_trap_handling([&] { entry(code, static_cast<VMContext*>(r15), area_ptr, static_cast<uint32_t>(area_bytes)); });
   if (!is_host) vm->stack_limit = saved_limit;
+  if (trap && trap->kind == TrapKind::HostTrap && pending_host_error) {
+    Error e = std::move(*pending_host_error);
+    pending_host_error.reset();
+    return e;
+  }
   if (trap) return Error(ErrorKind::Trap, std::string(trap_message(trap->kind)));
   std::vector<Value> results(type.results.size());
   AreaLayout out = area_layout(type.results);

@@ -47,9 +47,18 @@ struct Value {
   static Value f64_bits(uint64_t v) { return {ValType::F64, v, 0}; }
 };
 
-// A function implemented by the host. Arguments and results are passed as Values.
+// What a host function sees of its caller: the calling instance (nullptr when the host
+// called the function directly).
+struct Caller {
+  Instance* instance = nullptr;
+  LinearMemory* memory(uint32_t index = 0) const;
+};
+
+// A function implemented by the host. Arguments and results are passed as Values. Returning an
+// Error traps the calling wasm code; the Error comes back unchanged from Instance::call (so a
+// host can end a program with, e.g., an exit status carried in its own Error).
 struct HostFunc : HostFuncHead {
-  using Callback = std::function<Status(std::span<const Value> args, std::span<Value> results)>;
+  using Callback = std::function<Status(Caller& caller, std::span<const Value> args, std::span<Value> results)>;
   FuncType type;
   Callback callback;
   FuncRef ref;  // what wasm code calls: code = host_call_stub(), vmctx = this

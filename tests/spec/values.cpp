@@ -110,7 +110,7 @@ std::optional<std::string> mismatch(const nlohmann::json& expected, const Value&
 SpectestModule::SpectestModule() {
   auto func = [&](const std::string& name, std::vector<ValType> params) {
     auto f = HostFunc::make(FuncType{std::move(params), {}},
-                            [](std::span<const Value>, std::span<Value>) -> Status { return {}; });
+                            [](Caller&, std::span<const Value>, std::span<Value>) -> Status { return {}; });
     Extern e;
     e.kind = ExternKind::Func;
     e.func = &f->ref;
