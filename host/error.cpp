@@ -12,6 +12,7 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::Limit: return "limit exceeded";
     case ErrorKind::Io: return "i/o error";
     case ErrorKind::Usage: return "usage error";
+    case ErrorKind::Exit: return "exit";
     case ErrorKind::Internal: return "internal error";
   }
   return "error";

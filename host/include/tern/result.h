@@ -26,6 +26,7 @@ enum class ErrorKind : uint8_t {
   Limit,        // an implementation or embedder limit was exceeded
   Io,           // a file or OS call failed
   Usage,        // wrong use of an API or the command line
+  Exit,         // the guest ended itself (WASI proc_exit); the status is in its Wasi context
   Internal,
 };
 
