@@ -8,5 +8,6 @@ namespace tern::cli {
 
 extern const Command kValidateCommand;  // cmd_validate.cpp
 extern const Command kInspectCommand;   // cmd_inspect.cpp
+extern const Command kRunCommand;       // cmd_run.cpp
 
 }  // namespace tern::cli

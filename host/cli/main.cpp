@@ -24,6 +24,7 @@ const Command kHelpCommand = {
 
 // The command table, in the order `tern --help` lists them.
 const Command* const kCommands[] = {
+    &kRunCommand,
     &kValidateCommand,
     &kInspectCommand,
     &kHelpCommand,

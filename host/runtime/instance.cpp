@@ -212,7 +212,8 @@ Result<Value> Instance::eval_const(const ConstExpr& e) const {
   return stack.back();
 }
 
-Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports) {
+Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
+                                                       const InstanceLimits& limits) {
   std::shared_ptr<Instance> inst(new Instance());
   inst->module_ = module;
   inst->code_ = module->code();
@@ -253,7 +254,7 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   }
   // Memories.
   for (uint32_t i = m.num_imported_memories; i < nm; ++i) {
-    auto mem = LinearMemory::create(m.memories[i]);
+    auto mem = LinearMemory::create(m.memories[i], limits.max_memory_pages);
     if (!mem.ok()) return std::move(mem).error().context("memory " + std::to_string(i));
     std::shared_ptr<LinearMemory> shared(std::move(*mem));
     inst->memories_[i] = shared.get();

@@ -111,11 +111,17 @@ class Module {
 // Canonical signature ids: equal function types get equal ids, in every module.
 uint32_t canonical_sig_id(const FuncType& type);
 
+// Embedder limits for one instance.
+struct InstanceLimits {
+  uint32_t max_memory_pages = kMaxPages32;  // memories the instance defines never grow past this
+};
+
 class Instance : public std::enable_shared_from_this<Instance> {
  public:
   ~Instance();
   // `imports` are in the module's import order.
-  static Result<std::shared_ptr<Instance>> instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports);
+  static Result<std::shared_ptr<Instance>> instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
+                                                       const InstanceLimits& limits = {});
 
   const Module& module() const { return *module_; }
   std::optional<Extern> get_export(std::string_view name);
