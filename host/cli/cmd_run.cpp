@@ -167,22 +167,27 @@ int run_module(std::string_view path, const DecodeOptions& options, RunSettings&
   if (!wasi) return fail(wasi.error(), kExitFailure);
   auto imports = wasi::link_imports(*wasi, (*module)->info());
   if (!imports) return fail(imports.error(), kExitFailure);
+  // The start function may already trap or exit, so instantiation errors go through the same
+  // mapping as the entry point's.
+  auto finish = [&](const Status& status, bool timed_out) {
+    if (status.ok()) return kExitOk;
+    const Error& e = status.error();
+    if (e.kind() == ErrorKind::Exit) return static_cast<int>((*wasi)->exit_code().value_or(1) & 0xff);
+    if (e.kind() == ErrorKind::Trap && timed_out && e.message() == "interrupted") {
+      std::cerr << display_name(path) << ": timeout: still running after " << s.timeout_text << ", interrupted\n";
+      return kExitTimeout;
+    }
+    if (e.kind() == ErrorKind::Trap) return fail(e, kExitTrap);
+    return fail(e, e.kind() == ErrorKind::Usage ? kExitUsage : kExitFailure);
+  };
   auto instance = Instance::instantiate(*module, *imports, s.limits);
-  if (!instance) return fail(instance.error(), kExitFailure);
+  if (!instance) return finish(instance.error(), false);
 
   std::optional<Deadline> deadline;
   if (s.timeout) deadline.emplace(**instance, *s.timeout);
   Status status = run_entry(**instance, s);
   const bool timed_out = deadline && deadline->cancel();
-  if (status.ok()) return kExitOk;
-  const Error& e = status.error();
-  if (e.kind() == ErrorKind::Exit) return static_cast<int>((*wasi)->exit_code().value_or(1) & 0xff);
-  if (e.kind() == ErrorKind::Trap && timed_out && e.message() == "interrupted") {
-    std::cerr << display_name(path) << ": timeout: still running after " << s.timeout_text << ", interrupted\n";
-    return kExitTimeout;
-  }
-  if (e.kind() == ErrorKind::Trap) return fail(e, kExitTrap);
-  return fail(e, e.kind() == ErrorKind::Usage ? kExitUsage : kExitFailure);
+  return finish(status, timed_out);
 }
 
 int run_run(const Command& self, std::span<const std::string_view> raw_args) {
