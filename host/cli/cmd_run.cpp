@@ -7,8 +7,8 @@
 //    bits as any process), 1 when the module cannot be loaded, linked or instantiated, 2 for a
 //    usage error, 124 when --timeout expired (as timeout(1)), 134 when the guest trapped
 //    (128 + SIGABRT: what a native program that aborts reports).
-// 3. A trap prints "FILE: trap: MESSAGE" on stderr; the guest's own output is never buffered
-//    by tern (WASI writes go straight to the descriptors).
+// 3. A trap prints "FILE: trap: MESSAGE" and the wasm backtrace on stderr; the guest's own
+//    output is never buffered by tern (WASI writes go straight to the descriptors).
 // 4. --timeout runs a timer thread that calls Instance::interrupt(); code stops at the next
 //    loop header or call, a guest sleeping in poll_oneoff within 50 ms.
 #include <chrono>
@@ -177,7 +177,11 @@ int run_module(std::string_view path, const DecodeOptions& options, RunSettings&
       std::cerr << display_name(path) << ": timeout: still running after " << s.timeout_text << ", interrupted\n";
       return kExitTimeout;
     }
-    if (e.kind() == ErrorKind::Trap) return fail(e, kExitTrap);
+    if (e.kind() == ErrorKind::Trap) {
+      print_file_error(path, e);
+      std::cerr << e.details();  // the wasm backtrace
+      return kExitTrap;
+    }
     return fail(e, e.kind() == ErrorKind::Usage ? kExitUsage : kExitFailure);
   };
   auto instance = Instance::instantiate(*module, *imports, s.limits);
@@ -242,7 +246,7 @@ extern const Command kRunCommand = {
         "\n"
         "Exit status: the guest's (0 when _start returns, n for proc_exit(n)); 1 the module\n"
         "cannot be loaded, linked or instantiated; 2 usage error; 124 --timeout expired;\n"
-        "134 the guest trapped (the trap is printed as 'FILE: trap: MESSAGE').\n",
+        "134 the guest trapped (printed as 'FILE: trap: MESSAGE' and a wasm backtrace).\n",
     .run = run_run,
 };
 

@@ -27,6 +27,7 @@ const Command* const kCommands[] = {
     &kRunCommand,
     &kValidateCommand,
     &kInspectCommand,
+    &kInvokeCommand,
     &kHelpCommand,
 };
 

@@ -120,6 +120,7 @@ exit)
 trap)
   expect 134 "trap" -- "$tern" run "$tests/trap.wasm"
   contains "$tmp/err" "$tests/trap.wasm: trap: unreachable" "trap message"
+  grep -A1 '"inner"' "$tmp/err" | grep -q '"outer"' || fail "trap backtrace names inner, then outer: $(cat "$tmp/err")"
   ;;
 invoke)
   expect 0 "invoke add" -- "$tern" run --invoke add "$tests/reactor.wasm" 1 2
