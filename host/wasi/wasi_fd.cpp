@@ -13,12 +13,6 @@
 namespace tern::wasi {
 namespace {
 
-// Declares `entry` for descriptor `fd` with `rights`, or returns the errno.
-#define WASI_GET(entry, fd, needed)                                          \
-  std::shared_ptr<FdEntry> entry;                                            \
-  if (uint16_t get_errno_ = c.wasi.get((fd), (needed), entry); get_errno_) \
-    return get_errno_
-
 constexpr uint16_t kFdflagAppend = 1, kFdflagDsync = 2, kFdflagNonblock = 4, kFdflagRsync = 8, kFdflagSync = 16;
 
 Result<uint16_t> fd_advise(Call& c) {

@@ -102,6 +102,13 @@ struct Call {
   std::optional<std::vector<struct iovec>> iovecs(uint32_t offset, uint32_t count) const;
 };
 
+// In a handler with `Call& c`: declares `entry` for descriptor `fd` if it has the rights
+// `needed`, else returns the errno (BADF or NOTCAPABLE).
+#define WASI_GET(entry, fd, needed)                                          \
+  std::shared_ptr<FdEntry> entry;                                            \
+  if (uint16_t get_errno_ = c.wasi.get((fd), (needed), entry); get_errno_) \
+    return get_errno_
+
 // A WASI function returns its errno, or an Error that ends the wasm call (proc_exit).
 using Handler = Result<uint16_t> (*)(Call& call);
 

@@ -157,11 +157,6 @@ Result<uint16_t> poll_oneoff(Call& c) {
   return err::kSuccess;
 }
 
-#define WASI_GET(entry, fd, needed)                                          \
-  std::shared_ptr<FdEntry> entry;                                            \
-  if (uint16_t get_errno_ = c.wasi.get((fd), (needed), entry); get_errno_) \
-    return get_errno_
-
 // sock_accept(fd, fdflags, fd_out)
 Result<uint16_t> sock_accept(Call& c) {
   WASI_GET(e, c.u32(0), rights::kSockAccept);

@@ -51,6 +51,17 @@ static void files(const char* dir) {
   check(ftruncate(fd, 9) == 0 && fstat(fd, &st) == 0 && st.st_size == 9, "truncate to 9 bytes");
   check(close(fd) == 0, "close");
 
+  struct timespec times[2] = {{1000000000, 0}, {1234567890, 500}};
+  check(utimensat(AT_FDCWD, notes, times, 0) == 0 && stat(notes, &st) == 0 && st.st_mtim.tv_sec == 1234567890 &&
+            st.st_atim.tv_sec == 1000000000,
+        "set times by path");
+  fd = open(notes, O_RDONLY);
+  struct timespec later[2] = {{1300000000, 0}, {1400000000, 0}};
+  check(fd >= 0 && futimens(fd, later) == 0 && fstat(fd, &st) == 0 && st.st_mtim.tv_sec == 1400000000 &&
+            st.st_atim.tv_sec == 1300000000,
+        "set times by descriptor");
+  close(fd);
+
   const char* moved = in_dir(1, dir, "tour-moved.txt");
   check(rename(notes, moved) == 0, "rename");
   check(access(notes, F_OK) != 0 && errno == ENOENT, "old name is gone (ENOENT)");
