@@ -149,6 +149,25 @@ class Compiler : public NullConsumer {
   x86::Mem pop_address(const MemArg& m, uint32_t access_size, uint8_t& temp_reg);
   asmjit::Label const_label(uint64_t lo, uint64_t hi);
 
+  // ---- SIMD (emit_simd.cpp, emit_simd_int.cpp, emit_simd_float.cpp) ----
+  // Every 0xfd operator; SSE4.1 + SSSE3 only. Operators work in place on the left operand's
+  // register and release the right one (x86's two-operand form).
+  void emit_simd(Op op, const Immediates& imm);
+  void emit_simd_memory(Op op, const Immediates& imm);
+  void emit_simd_lane(Op op, uint8_t lane);
+  void emit_simd_splat(Op op);
+  void emit_shuffle(const uint8_t* lanes);
+  void emit_simd_test(Op op);
+  void emit_simd_int(Op op);
+  void emit_simd_int_compare(Op op);
+  void emit_simd_shift(Op op);
+  void emit_simd_float(Op op);
+  void emit_simd_float_minmax(Op op);
+  void emit_simd_convert(Op op);
+  // A 16-byte-aligned constant pool entry (SSE memory operands must be aligned).
+  x86::Mem vconst(uint64_t lo, uint64_t hi) { return x86::ptr(const_label(lo, hi), 0, 16); }
+  x86::Mem vsplat64(uint64_t v) { return vconst(v, v); }
+
   void fail(std::string msg) {
     if (error_.empty()) error_ = std::move(msg);
   }
