@@ -14,6 +14,10 @@
 // 4. Traps jump to one out-of-line stub per kind, emitted after the function body; the stub
 //    calls the RaiseTrap helper, which unwinds to the entry.
 // 5. i32 values in registers always have their upper 32 bits zero, so they can index memory.
+// 6. SIMD (emit_simd*.cpp) targets SSE4.1 + SSSE3, no AVX; a v128 lives in an XMM register
+//    like a float, and f32/f64 use only their register's low lane, so extract_lane may leave
+//    other lanes behind. Vector constants and masks live in the per-function constant pool,
+//    16-byte aligned as SSE memory operands require.
 #pragma once
 
 #include <asmjit/x86.h>

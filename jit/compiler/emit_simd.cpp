@@ -107,6 +107,7 @@ bool is_int_compare(const OpInfo& oi) {
 
 void Compiler::emit_simd(Op op, const Immediates& imm) {
   const OpInfo& oi = info(op);
+  if (!has_simd_baseline()) return fail("SIMD operators need a CPU with SSE4.1 and SSSE3");
   if (oi.imm == Imm::MemArg || oi.imm == Imm::MemArgLane) return emit_simd_memory(op, imm);
   if (oi.imm == Imm::Lane) return emit_simd_lane(op, imm.lane);
   if (op == Op::I8x16Shuffle) return emit_shuffle(imm.bytes16);

@@ -14,13 +14,6 @@ using namespace simd;
 
 namespace {
 
-// pcmpgtq is SSE4.2, one step beyond the SSE4.1 baseline: use it only where the CPU has it.
-// Code cache keys include the CPU features, so cached code never meets another CPU.
-bool has_sse42() {
-  static const bool has = asmjit::CpuInfo::host().features().x86().hasSSE4_2();
-  return has;
-}
-
 InstId by_width(uint32_t lb, InstId b, InstId w, InstId d, InstId q) {
   return lb == 1 ? b : lb == 2 ? w : lb == 4 ? d : q;
 }

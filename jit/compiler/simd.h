@@ -2,6 +2,8 @@
 // constant patterns for the constant pool.
 #pragma once
 
+#include <asmjit/core.h>
+
 #include <cstdint>
 #include <string_view>
 
@@ -16,6 +18,22 @@ inline uint32_t lane_bytes(Op op) {
   if (t.starts_with("i16x8")) return 2;
   if (t.starts_with("i32x4") || t.starts_with("f32x4")) return 4;
   return 8;
+}
+
+// The SIMD baseline: SSE4.1 and SSSE3 (every x86-64 CPU since about 2008). Code for a module
+// with SIMD is refused on older CPUs rather than dying there on an illegal instruction.
+inline bool has_simd_baseline() {
+  static const bool has = asmjit::CpuInfo::host().features().x86().hasSSE4_1() &&
+                          asmjit::CpuInfo::host().features().x86().hasSSSE3();
+  return has;
+}
+
+// pcmpgtq is SSE4.2, one step beyond the baseline: used only where the CPU has it. This makes
+// the code depend on the CPU, which is why the code cache (DESIGN.md, jit/) must key compiled
+// code by the CPU features.
+inline bool has_sse42() {
+  static const bool has = asmjit::CpuInfo::host().features().x86().hasSSE4_2();
+  return has;
 }
 
 // A lane value repeated over 64 bits; a 128-bit splat is the same qword twice.
