@@ -104,6 +104,9 @@ class Compiler : public NullConsumer {
   uint8_t alloc(ValType t) { return is_fp(t) ? alloc_xmm() : alloc_gp(); }
   void release(ValType t, uint8_t reg);
   void spill_slot(uint32_t index);
+  void drop_local_caches();
+  void drop_local_cache(uint32_t local);
+  bool evict_local_cache(bool fp);  // frees one cache register of the class; false if none
   void spill_all();
   void take_gp(uint8_t reg);  // frees a specific GP register (moving its value) and marks it kTemp
   uint8_t to_reg(uint32_t index);  // makes the slot live in a register; returns its id
@@ -186,6 +189,7 @@ class Compiler : public NullConsumer {
   AreaLayout result_area_;
   std::vector<ValType> local_types_;
   std::vector<int32_t> local_offsets_;  // rbp-relative
+  std::vector<int8_t> local_reg_;       // register caching each local, or -1 (value_stack.h, 5)
   int32_t locals_bytes_ = 0;
   uint32_t max_depth_ = 0;
   int32_t max_out_area_ = 0;
