@@ -23,7 +23,10 @@ void Compiler::emit_simd_float(Op op) {
     if (name == "abs") a_.andps(x, vsplat64(~sign));  // abs and neg only touch the sign bit
     else if (name == "neg") a_.xorps(x, vsplat64(sign));
     else {
-      uint8_t mode = name == "ceil" ? kRoundCeil : name == "floor" ? kRoundFloor : name == "trunc" ? kRoundTrunc : kRoundNearest;
+      uint8_t mode = name == "ceil"    ? kRoundCeil
+                     : name == "floor" ? kRoundFloor
+                     : name == "trunc" ? kRoundTrunc
+                                       : kRoundNearest;
       d ? a_.roundpd(x, x, mode) : a_.roundps(x, x, mode);
     }
     return push_reg(ValType::V128, v);
