@@ -137,9 +137,12 @@ inline AreaLayout area_layout(std::span<const ValType> types) {
   l.size = (off + 15) & ~15;
   return l;
 }
+// Every caller reserves at least this much argument area, so a tail call (which reuses the
+// tail-calling function's incoming area) fits in place whenever its arguments need no more.
+constexpr int32_t kMinCallArea = 256;
 // The caller's area for a call: large enough for the arguments and for the results.
 inline int32_t call_area_size(const FuncType& t) {
-  return std::max(area_layout(t.params).size, area_layout(t.results).size);
+  return std::max({area_layout(t.params).size, area_layout(t.results).size, kMinCallArea});
 }
 
 }  // namespace tern

@@ -127,7 +127,11 @@ class Compiler : public NullConsumer {
   void check_interrupt();
 
   // ---- calls (emit_call.cpp) ----
-  void store_call_args(const FuncType& type, int32_t extra_stack_items);
+  // Stores the arguments to the outgoing area at [rsp], or for a tail call over this
+  // function's own incoming area at [rbp+16], and pops them.
+  void store_call_args(const FuncType& type, bool tail);
+  bool tail_call_fits(const FuncType& type) const { return area_layout(type.params).size <= kMinCallArea; }
+  void leave_frame();
   void push_call_results(const FuncType& type);
   void restore_vmctx();
   void call_helper(Helper h);
