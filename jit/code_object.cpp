@@ -34,6 +34,12 @@ int64_t CodeObject::function_at(uintptr_t pc) const {
   return off < ends_[f] ? static_cast<int64_t>(f) : -1;
 }
 
+const CodeObject* CodeObject::code_object_at(uintptr_t pc) {
+  CodeRange r;
+  if (!lookup_code_range(pc, &r) || r.tag != kRegistryTag) return nullptr;
+  return static_cast<const CodeObject*>(r.owner);
+}
+
 Result<std::shared_ptr<CodeObject>> CodeObject::create(uint32_t num_imported, std::span<const std::vector<uint8_t>> bodies) {
   std::shared_ptr<CodeObject> obj(new CodeObject());
   obj->num_imported_ = num_imported;
@@ -61,7 +67,7 @@ Result<std::shared_ptr<CodeObject>> CodeObject::create(uint32_t num_imported, st
   obj->base_ = base;
   obj->size_ = std::max<size_t>(total, 1);
   obj->mapped_ = mapped;
-  register_code(base, base + obj->size_, obj.get());
+  register_code(base, base + obj->size_, obj.get(), kRegistryTag);
   return obj;
 }
 
@@ -95,6 +101,13 @@ Result<std::shared_ptr<CodeObject>> compile_module(const ModuleInfo& m, const Fe
     stats->machine_code_bytes = (*obj)->size();
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
+  return obj;
+}
+
+Result<std::shared_ptr<CodeObject>> compile_module(std::shared_ptr<const ModuleInfo> m, const Features& features,
+                                                   WorkerPool* pool, CompileStats* stats) {
+  TERN_TRY(auto obj, compile_module(*m, features, pool, stats));
+  obj->info_ = std::move(m);
   return obj;
 }
 

@@ -8,6 +8,10 @@
 // 3. A CodeObject is shared (std::shared_ptr) by its Module, each Instance and every FuncRef
 //    holder that needs it; the mapping is unregistered and unmapped only with the last owner.
 // 4. Functions compile in parallel on the worker pool; each writes only its own slot.
+// 5. A CodeObject registers its range with kRegistryTag, so code_object_at(pc) may cast the
+//    registry's owner back to a CodeObject; other owners (test snippets, glue) use other tags.
+//    It may hold its ModuleInfo (set once, before the object is shared) to name functions in
+//    backtraces.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +25,7 @@
 namespace tern {
 
 class WorkerPool;
+struct CompileStats;
 
 class CodeObject {
  public:
@@ -34,6 +39,13 @@ class CodeObject {
   size_t size() const { return size_; }
   // The function whose code contains pc, or -1.
   int64_t function_at(uintptr_t pc) const;
+  // The module this code was compiled from (names for backtraces), or nullptr.
+  const ModuleInfo* module_info() const { return info_.get(); }
+
+  static constexpr uint32_t kRegistryTag = 0x4a424f43;  // "COBJ"
+  // The CodeObject whose registered range contains pc, or nullptr. Lock-free; the caller must
+  // know the object is alive (e.g. pc is in a frame that is still running or just trapped).
+  static const CodeObject* code_object_at(uintptr_t pc);
 
   // Maps the compiled bodies (one per defined function, in order) into executable memory.
   static Result<std::shared_ptr<CodeObject>> create(uint32_t num_imported, std::span<const std::vector<uint8_t>> bodies);
@@ -46,6 +58,11 @@ class CodeObject {
   std::vector<uint32_t> offsets_;  // by function index; imports have none (0)
   std::vector<uint32_t> ends_;
   uint32_t num_imported_ = 0;
+  std::shared_ptr<const ModuleInfo> info_;
+
+  friend Result<std::shared_ptr<CodeObject>> compile_module(std::shared_ptr<const ModuleInfo> m,
+                                                            const Features& features, WorkerPool* pool,
+                                                            CompileStats* stats);
 };
 
 struct CompileStats {
@@ -56,6 +73,9 @@ struct CompileStats {
 
 // Compiles every defined function of `m` (in parallel when `pool` is given).
 Result<std::shared_ptr<CodeObject>> compile_module(const ModuleInfo& m, const Features& features,
+                                                   WorkerPool* pool = nullptr, CompileStats* stats = nullptr);
+// The same, and the CodeObject keeps `m` to name functions in backtraces.
+Result<std::shared_ptr<CodeObject>> compile_module(std::shared_ptr<const ModuleInfo> m, const Features& features,
                                                    WorkerPool* pool = nullptr, CompileStats* stats = nullptr);
 
 }  // namespace tern

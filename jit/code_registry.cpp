@@ -64,8 +64,8 @@ void publish(const std::vector<CodeRange>& ranges) {
 
 }  // namespace
 
-void register_code(const void* begin, const void* end, const void* owner) {
-  const CodeRange r{reinterpret_cast<uintptr_t>(begin), reinterpret_cast<uintptr_t>(end), owner};
+void register_code(const void* begin, const void* end, const void* owner, uint32_t tag) {
+  const CodeRange r{reinterpret_cast<uintptr_t>(begin), reinterpret_cast<uintptr_t>(end), owner, tag};
   if (r.begin >= r.end) die("register_code: empty or inverted range");
   if (owner == nullptr) die("register_code: null owner");
   Master& m = master();

@@ -11,11 +11,13 @@ struct CodeRange {
   uintptr_t begin = 0;
   uintptr_t end = 0;            // exclusive
   const void* owner = nullptr;  // e.g. the CodeObject; never dereferenced by the registry
+  uint32_t tag = 0;             // what `owner` points to (e.g. CodeObject::kRegistryTag); 0: unknown
 };
 
-// Registers [begin, end) as wasm code owned by `owner` (non-null). Ranges must not overlap and
-// must be non-empty; a violation is a bug and aborts. Thread-safe (takes a mutex).
-void register_code(const void* begin, const void* end, const void* owner);
+// Registers [begin, end) as wasm code owned by `owner` (non-null), whose type `tag` names.
+// Ranges must not overlap and must be non-empty; a violation is a bug and aborts. Thread-safe
+// (takes a mutex).
+void register_code(const void* begin, const void* end, const void* owner, uint32_t tag = 0);
 // Removes the range that starts at `begin`; aborts if there is none. Thread-safe. When it
 // returns, no concurrent lookup still reads the removed entry.
 void unregister_code(const void* begin);

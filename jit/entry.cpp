@@ -34,6 +34,8 @@ Fn generate(void (*emit)(x86::Assembler&)) {
 
 void emit_entry(x86::Assembler& a) {
   // rdi = code, rsi = vmctx, rdx = area, ecx = area bytes (multiple of 16).
+  // Wasm code treats every allocatable register as caller-saved (jit/vmctx.h, invariant 3),
+  // so the area pointer and size live in this frame, not in rbx/r12/r13, across the call.
   a.push(x86::rbp);
   a.mov(x86::rbp, x86::rsp);
   a.push(x86::rsi);  // [rbp-8] = vmctx, as in every wasm frame (host stubs read it)
@@ -41,23 +43,23 @@ void emit_entry(x86::Assembler& a) {
   a.push(x86::r12);
   a.push(x86::r13);
   a.push(x86::r14);
-  a.push(x86::r15);  // rsp is 16-aligned here
+  a.push(x86::r15);  // [rbp-48]; rsp is 16-aligned here
+  a.push(x86::rdx);  // [rbp-56] = area
+  a.push(x86::rcx);  // [rbp-64] = area bytes; still 16-aligned
   a.mov(x86::rbx, x86::rdi);
-  a.mov(x86::r12, x86::rdx);
-  a.mov(x86::r13d, x86::ecx);
   a.mov(x86::r15, x86::rsi);
-  a.sub(x86::rsp, x86::r13);
-  a.mov(x86::rsi, x86::r12);
+  a.mov(x86::ecx, x86::ecx);
+  a.sub(x86::rsp, x86::rcx);
+  a.mov(x86::rsi, x86::rdx);
   a.mov(x86::rdi, x86::rsp);
-  a.mov(x86::ecx, x86::r13d);
   a.rep().movsb();
   a.mov(x86::r14, x86::ptr(x86::r15, vmctx_offset::kMem0Base));
   a.call(x86::rbx);
   a.mov(x86::rsi, x86::rsp);
-  a.mov(x86::rdi, x86::r12);
-  a.mov(x86::ecx, x86::r13d);
+  a.mov(x86::rdi, x86::ptr(x86::rbp, -56));
+  a.mov(x86::rcx, x86::ptr(x86::rbp, -64));
   a.rep().movsb();
-  a.add(x86::rsp, x86::r13);
+  a.lea(x86::rsp, x86::ptr(x86::rbp, -48));
   a.pop(x86::r15);
   a.pop(x86::r14);
   a.pop(x86::r13);

@@ -17,6 +17,8 @@
 //    stack pointer, which is a native stack overflow in wasm code: StackExhausted. SIGFPE maps
 //    to IntegerDivideByZero (the compiler checks INT_MIN / -1 itself), SIGILL (ud2) to
 //    Unreachable.
+// 6. The backtrace is recorded here, before _longjmp (jit/trap.h, invariant 7); the walk reads
+//    only this thread's live stack and the code registry.
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -105,7 +107,7 @@ void on_signal(int sig, siginfo_t* info, void* context) {
   if (info != nullptr && info->si_code > 0 && act != nullptr && lookup_code(pc) != nullptr) {
     const auto sp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
     const auto fp = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP]);
-    act->trap = TrapInfo{trap_kind_for(sig, info, sp), pc, fp};
+    detail::record_trap(act, trap_kind_for(sig, info, sp), pc, fp, sp);
     _longjmp(act->jb, 1);
   }
   errno = saved_errno;

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "jit/code_registry.h"
+
 namespace tern {
 namespace {
 
@@ -75,25 +77,47 @@ void pop_activation(Activation* act) {
   std::atomic_signal_fence(std::memory_order_seq_cst);
 }
 
+void record_trap(Activation* act, TrapKind kind, uintptr_t pc, uintptr_t fp, uintptr_t sp) {
+  TrapInfo& t = act->trap;
+  t.kind = kind;
+  t.pc = pc;
+  t.fp = fp;
+  t.frames[0] = pc;
+  t.frame_count = 1;
+  // The Activation lives in call_with_trap_handling's frame, above every frame it called.
+  const auto hi = reinterpret_cast<uintptr_t>(act);
+  while (t.frame_count < kMaxTrapFrames) {
+    if (fp < sp || fp > hi - 2 * sizeof(uintptr_t) || fp % sizeof(uintptr_t) != 0) break;
+    const auto* frame = reinterpret_cast<const uintptr_t*>(fp);
+    const uintptr_t ret = frame[1];
+    const uintptr_t next = frame[0];
+    if (lookup_code(ret) == nullptr) break;  // the entry trampoline or a host frame: done
+    t.frames[t.frame_count++] = ret;
+    if (next <= fp) break;  // frames grow towards higher addresses; anything else is garbage
+    fp = next;
+  }
+}
+
 }  // namespace detail
 
 void raise_trap(TrapKind kind) { tern_raise_trap(static_cast<uint32_t>(kind)); }
 
 }  // namespace tern
 
-// The C++ half of tern_raise_trap: the assembly stub below has already read the return address
-// and the caller's rbp (exactly, whatever the optimizer does with frame pointers here) and
-// aligned the stack.
+// The C++ half of tern_raise_trap: the assembly stub below has already read the return address,
+// the caller's rbp (exactly, whatever the optimizer does with frame pointers here) and the
+// caller's stack pointer, and aligned the stack.
 extern "C" [[noreturn, gnu::visibility("hidden"), gnu::used]] void tern_raise_trap_impl(
-    uint32_t kind, uintptr_t pc, uintptr_t fp) {
+    uint32_t kind, uintptr_t pc, uintptr_t fp, uintptr_t sp) {
   tern::Activation* act = tern::tls_top;
   if (act == nullptr) tern::die("tern_raise_trap called outside call_with_trap_handling");
-  act->trap = tern::TrapInfo{static_cast<tern::TrapKind>(kind), pc, fp};
+  tern::detail::record_trap(act, static_cast<tern::TrapKind>(kind), pc, fp, sp);
   _longjmp(act->jb, 1);
 }
 
-// tern_raise_trap(kind): edi = kind stays; rsi = return address; rdx = caller's rbp; the stack
-// is realigned (JIT stubs may call with any alignment) and never returned to.
+// tern_raise_trap(kind): edi = kind stays; rsi = return address; rdx = caller's rbp; rcx = the
+// caller's rsp after the call; the stack is realigned (JIT stubs may call with any alignment)
+// and never returned to.
 asm(R"(
     .text
     .globl tern_raise_trap
@@ -102,6 +126,7 @@ asm(R"(
 tern_raise_trap:
     movq (%rsp), %rsi
     movq %rbp, %rdx
+    leaq 8(%rsp), %rcx
     andq $-16, %rsp
     call tern_raise_trap_impl
     ud2

@@ -18,6 +18,12 @@
 //    inner activation. Popping restores `prev`, even if an inner activation was abandoned.
 // 6. Traps never cross threads: the activation list is thread_local (initial-exec TLS, so the
 //    signal handler can read it without calling into the dynamic loader).
+// 7. The wasm backtrace is recorded where the trap is raised (signal handler or tern_raise_trap),
+//    before _longjmp: afterwards the frames' memory may be reused. The walk follows the rbp chain
+//    (every wasm frame is `push rbp; mov rbp, rsp`), reads only between the trap's stack pointer
+//    and the Activation (live stack of this thread), keeps return addresses that lie in
+//    registered code, and stops at the first one that does not (the entry trampoline or a host
+//    frame), at a non-increasing frame pointer, or after kMaxTrapFrames frames.
 #pragma once
 
 #include <setjmp.h>
@@ -46,16 +52,23 @@ std::string_view trap_message(TrapKind kind);
 // The enumerator's name, e.g. "IntegerDivideByZero".
 std::string_view trap_name(TrapKind kind);
 
+inline constexpr uint32_t kMaxTrapFrames = 64;
+
 struct TrapInfo {
-  TrapKind kind;
-  uintptr_t pc;  // faulting instruction (signal) or return address of the tern_raise_trap call
-  uintptr_t fp;  // frame pointer (rbp) of the wasm frame that trapped
+  TrapKind kind = TrapKind::Unreachable;
+  uintptr_t pc = 0;  // faulting instruction (signal) or return address of the tern_raise_trap call
+  uintptr_t fp = 0;  // frame pointer (rbp) of the wasm frame that trapped
+  // The backtrace, innermost first (invariant 7): frames[0] = pc (which may lie outside wasm
+  // code, e.g. in the host call stub), then the return addresses into wasm code found by
+  // walking the frame-pointer chain from fp.
+  uintptr_t frames[kMaxTrapFrames] = {};
+  uint32_t frame_count = 0;
 };
 
 struct Activation {
   jmp_buf jb;
   Activation* prev = nullptr;
-  TrapInfo trap{TrapKind::Unreachable, 0, 0};
+  TrapInfo trap;
 };
 
 namespace detail {
@@ -64,6 +77,9 @@ namespace detail {
 void push_activation(Activation* act);
 // Makes act->prev the innermost activation again.
 void pop_activation(Activation* act);
+// Fills act->trap: kind, pc, fp, and the backtrace walked from fp (invariant 7). `sp` is the
+// stack pointer at the trap; only [sp, act) is read. Async-signal-safe: no allocation, no locks.
+void record_trap(Activation* act, TrapKind kind, uintptr_t pc, uintptr_t fp, uintptr_t sp);
 }  // namespace detail
 
 // The innermost activation of this thread, or nullptr. Async-signal-safe.

@@ -8,5 +8,6 @@ namespace tern::cli {
 
 extern const Command kValidateCommand;  // cmd_validate.cpp
 extern const Command kInspectCommand;   // cmd_inspect.cpp
+extern const Command kInvokeCommand;    // cmd_invoke.cpp
 
 }  // namespace tern::cli

@@ -26,6 +26,7 @@ const Command kHelpCommand = {
 const Command* const kCommands[] = {
     &kValidateCommand,
     &kInspectCommand,
+    &kInvokeCommand,
     &kHelpCommand,
 };
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "host/runtime/runtime.h"
+#include "jit/backtrace.h"
 #include "threads/worker_pool.h"
 
 namespace tern {
@@ -100,7 +101,7 @@ Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, 
   auto m = std::make_shared<Module>();
   m->info_ = std::move(info);
   m->features_ = options.features;
-  TERN_TRY(m->code_, compile_module(*m->info_, options.features, pool ? pool : &default_pool()));
+  TERN_TRY(m->code_, compile_module(m->info_, options.features, pool ? pool : &default_pool()));
   return m;
 }
 
@@ -410,7 +411,7 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
     pending_host_error.reset();
     return e;
   }
-  if (trap) return Error(ErrorKind::Trap, std::string(trap_message(trap->kind)));
+  if (trap) return Error(ErrorKind::Trap, std::string(trap_message(trap->kind))).with_details(format_backtrace(*trap));
   std::vector<Value> results(type.results.size());
   AreaLayout out = area_layout(type.results);
   for (size_t i = 0; i < results.size(); ++i) {

@@ -7,7 +7,8 @@
 //    Extern's `owner` reference, so nothing it points to can go away while it lives.
 // 3. Calls from the host go through call(): arguments are checked against the signature,
 //    the entry trampoline runs inside call_with_trap_handling, and a trap comes back as an
-//    Error of kind Trap whose message is the spec's trap message.
+//    Error of kind Trap whose message is the spec's trap message and whose details() are the
+//    wasm backtrace (jit/backtrace.h), innermost frame first.
 // 4. Instantiation follows the spec's order: imports are checked, globals evaluated, element
 //    then data segments applied in order (an out-of-bounds segment stops instantiation with a
 //    trap, earlier writes stay), then the start function runs.

@@ -43,6 +43,7 @@ void Compiler::begin_function(const FuncType& type, std::span<const ValType> loc
     local_offsets_.push_back(-off);
   }
   locals_bytes_ = ((off - 16) + 15) & ~15;
+  local_reg_.assign(local_types_.size(), -1);
 
   a_.push(x86::rbp);
   a_.mov(x86::rbp, x86::rsp);
@@ -132,6 +133,7 @@ uint8_t Compiler::alloc_gp() {
       regs_.gp[r] = kTemp;
       return r;
     }
+  if (evict_local_cache(false)) return alloc_gp();
   // Spill the register holding the deepest value (the one needed last).
   int best = -1;
   for (uint8_t r : kAllocGp)
@@ -151,6 +153,7 @@ uint8_t Compiler::alloc_xmm() {
       regs_.xmm[r] = kTemp;
       return r;
     }
+  if (evict_local_cache(true)) return alloc_xmm();
   int best = -1;
   for (uint8_t r : kAllocXmm)
     if (regs_.xmm[r] >= 0 && (best < 0 || regs_.xmm[r] < regs_.xmm[best])) best = r;
@@ -177,6 +180,28 @@ void Compiler::spill_slot(uint32_t index) {
 
 void Compiler::spill_all() {
   for (uint32_t i = 0; i < stack_.size(); ++i) spill_slot(i);
+  drop_local_caches();  // spills precede calls and labels, which end every cache
+}
+
+void Compiler::drop_local_cache(uint32_t local) {
+  int8_t r = local_reg_[local];
+  if (r < 0) return;
+  (is_fp(local_types_[local]) ? regs_.xmm : regs_.gp)[r] = kFree;
+  local_reg_[local] = -1;
+}
+
+void Compiler::drop_local_caches() {
+  for (uint32_t i = 0; i < local_reg_.size(); ++i) drop_local_cache(i);
+}
+
+bool Compiler::evict_local_cache(bool fp) {
+  auto& owners = fp ? regs_.xmm : regs_.gp;
+  for (int r = 0; r < 16; ++r)
+    if (is_local_owner(owners[r])) {
+      drop_local_cache(local_of(owners[r]));
+      return true;
+    }
+  return false;
 }
 
 void Compiler::take_gp(uint8_t reg) {
@@ -184,6 +209,10 @@ void Compiler::take_gp(uint8_t reg) {
   if (owner == kTemp) {
     fail("internal: register already taken");
     return;
+  }
+  if (is_local_owner(owner)) {
+    drop_local_cache(local_of(owner));
+    owner = kFree;
   }
   if (owner >= 0) {
     regs_.gp[reg] = kTemp;  // keep alloc from returning it
@@ -215,9 +244,10 @@ void Compiler::load_slot(const Slot& s, ValType t, uint8_t reg) {
       } else if (is_fp(t)) {
         if (s.bits == 0) {
           a_.xorps(xmm(reg), xmm(reg));
+        } else if (t == ValType::F32) {
+          a_.movss(xmm(reg), x86::ptr(const_label(s.bits, 0)));
         } else {
-          a_.mov(x86::r11, s.bits);
-          a_.movq(xmm(reg), x86::r11);
+          a_.movsd(xmm(reg), x86::ptr(const_label(s.bits, 0)));
         }
       } else {
         move_const_gp(x86::gpq(reg), s.bits, t);
@@ -429,6 +459,7 @@ void Compiler::set_merge_state(const Control& c, std::span<const ValType> types)
   for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
   stack_.resize(c.base);
   regs_.reset();
+  local_reg_.assign(local_reg_.size(), -1);
   for (uint32_t i = 0; i < c.base; ++i)
     if (stack_[i].loc == Loc::Reg || stack_[i].loc == Loc::Flags) fail("internal: live register below a block");
   if (types.size() == 1) {
@@ -483,6 +514,7 @@ void Compiler::on_else(bool reachable) {
   for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
   stack_.resize(c.base);
   regs_.reset();
+  local_reg_.assign(local_reg_.size(), -1);
   for (const Slot& s : c.params_at_entry) stack_.push_back(s);
   a_.bind(c.else_label);
   c.else_label = Label();  // bound
@@ -506,6 +538,7 @@ void Compiler::on_end(bool reachable) {
     for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
     stack_.resize(c.base);
     regs_.reset();
+  local_reg_.assign(local_reg_.size(), -1);
     for (const Slot& s : c.params_at_entry) stack_.push_back(s);
     a_.bind(c.else_label);
     emit_merge_moves(c, nresults, false);
@@ -532,6 +565,13 @@ void Compiler::on_br(uint32_t depth) { branch_to(depth); }
 
 void Compiler::on_br_if(uint32_t depth) {
   CondCode cc = pop_cond();
+  Control& target = control_at(depth);
+  bool is_return = depth == controls_.size() - 1;
+  size_t arity = target.op == Op::Loop ? target.sig.params.size() : target.sig.results.size();
+  if (!is_return && arity == 0) {  // nothing to move: branch straight to the target
+    a_.j(cc, target.label);
+    return;
+  }
   Label skip = a_.newLabel();
   a_.j(negate(cc), skip);
   branch_to(depth);
@@ -609,8 +649,22 @@ void Compiler::on_drop(ValType) { pop_slot(); }
 
 void Compiler::on_local(Op op, uint32_t index, ValType t) {
   x86::Mem mem = local_mem(index);
+  auto& owners = is_fp(t) ? regs_.xmm : regs_.gp;
+  auto copy = [&](uint8_t dst, uint8_t src) {
+    if (t == ValType::V128) a_.movdqa(xmm(dst), xmm(src));
+    else if (is_fp(t)) a_.movaps(xmm(dst), xmm(src));
+    else a_.mov(x86::gpq(dst), x86::gpq(src));
+  };
   if (op == Op::LocalGet) {
     materialize_flags();
+    int8_t cached = local_reg_[index];
+    if (cached >= 0) {
+      owners[cached] = kTemp;  // keep the allocator from evicting the copy we read
+      uint8_t r = alloc(t);
+      owners[cached] = local_owner(index);
+      copy(r, static_cast<uint8_t>(cached));
+      return push_reg(t, r);
+    }
     uint8_t r = alloc(t);
     switch (t) {
       case ValType::V128: a_.movdqu(xmm(r), mem); break;
@@ -619,19 +673,17 @@ void Compiler::on_local(Op op, uint32_t index, ValType t) {
       case ValType::I32: a_.mov(x86::gpd(r), mem); break;
       default: a_.mov(x86::gpq(r), mem); break;
     }
-    push_reg(t, r);
-    return;
+    return push_reg(t, r);
   }
-  // set / tee: the value goes to the local's slot; tee keeps it on the stack.
+  // set / tee: written through to the local's slot; the register keeps a cached copy.
+  drop_local_cache(index);
   uint32_t top = static_cast<uint32_t>(stack_.size() - 1);
-  Slot& s = stack_[top];
-  if (s.loc == Loc::Const && op == Op::LocalSet) {
-    store_slot_to(s, mem);
+  if (stack_[top].loc == Loc::Const && op == Op::LocalSet) {
+    store_slot_to(stack_[top], mem);
     stack_.pop_back();
     return;
   }
   uint8_t r = to_reg(top);
-  Slot& s2 = stack_[top];
   switch (t) {
     case ValType::V128: a_.movdqu(mem, xmm(r)); break;
     case ValType::F32: a_.movss(mem, xmm(r)); break;
@@ -639,8 +691,18 @@ void Compiler::on_local(Op op, uint32_t index, ValType t) {
     case ValType::I32: a_.mov(mem, x86::gpd(r)); break;
     default: a_.mov(mem, x86::gpq(r)); break;
   }
-  (void)s2;
-  if (op == Op::LocalSet) pop_slot();
+  if (op == Op::LocalSet) {
+    stack_.pop_back();  // the register passes from the operand to the local's cache
+    owners[r] = local_owner(index);
+    local_reg_[index] = static_cast<int8_t>(r);
+    return;
+  }
+  owners[r] = kTemp;  // tee: the value stays on the stack; cache a copy
+  uint8_t c = alloc(t);
+  owners[r] = static_cast<int>(top);
+  copy(c, r);
+  owners[c] = local_owner(index);
+  local_reg_[index] = static_cast<int8_t>(c);
 }
 
 void Compiler::on_global(Op op, uint32_t index, ValType t) {

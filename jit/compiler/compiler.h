@@ -14,6 +14,10 @@
 // 4. Traps jump to one out-of-line stub per kind, emitted after the function body; the stub
 //    calls the RaiseTrap helper, which unwinds to the entry.
 // 5. i32 values in registers always have their upper 32 bits zero, so they can index memory.
+// 6. SIMD (emit_simd*.cpp) targets SSE4.1 + SSSE3, no AVX; a v128 lives in an XMM register
+//    like a float, and f32/f64 use only their register's low lane, so extract_lane may leave
+//    other lanes behind. Vector constants and masks live in the per-function constant pool,
+//    16-byte aligned as SSE memory operands require.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -100,6 +104,9 @@ class Compiler : public NullConsumer {
   uint8_t alloc(ValType t) { return is_fp(t) ? alloc_xmm() : alloc_gp(); }
   void release(ValType t, uint8_t reg);
   void spill_slot(uint32_t index);
+  void drop_local_caches();
+  void drop_local_cache(uint32_t local);
+  bool evict_local_cache(bool fp);  // frees one cache register of the class; false if none
   void spill_all();
   void take_gp(uint8_t reg);  // frees a specific GP register (moving its value) and marks it kTemp
   uint8_t to_reg(uint32_t index);  // makes the slot live in a register; returns its id
@@ -152,6 +159,25 @@ class Compiler : public NullConsumer {
   x86::Mem pop_address(const MemArg& m, uint32_t access_size, uint8_t& temp_reg);
   asmjit::Label const_label(uint64_t lo, uint64_t hi);
 
+  // ---- SIMD (emit_simd.cpp, emit_simd_int.cpp, emit_simd_float.cpp) ----
+  // Every 0xfd operator; SSE4.1 + SSSE3 only. Operators work in place on the left operand's
+  // register and release the right one (x86's two-operand form).
+  void emit_simd(Op op, const Immediates& imm);
+  void emit_simd_memory(Op op, const Immediates& imm);
+  void emit_simd_lane(Op op, uint8_t lane);
+  void emit_simd_splat(Op op);
+  void emit_shuffle(const uint8_t* lanes);
+  void emit_simd_test(Op op);
+  void emit_simd_int(Op op);
+  void emit_simd_int_compare(Op op);
+  void emit_simd_shift(Op op);
+  void emit_simd_float(Op op);
+  void emit_simd_float_minmax(Op op);
+  void emit_simd_convert(Op op);
+  // A 16-byte-aligned constant pool entry (SSE memory operands must be aligned).
+  x86::Mem vconst(uint64_t lo, uint64_t hi) { return x86::ptr(const_label(lo, hi), 0, 16); }
+  x86::Mem vsplat64(uint64_t v) { return vconst(v, v); }
+
   void fail(std::string msg) {
     if (error_.empty()) error_ = std::move(msg);
   }
@@ -166,6 +192,7 @@ class Compiler : public NullConsumer {
   AreaLayout result_area_;
   std::vector<ValType> local_types_;
   std::vector<int32_t> local_offsets_;  // rbp-relative
+  std::vector<int8_t> local_reg_;       // register caching each local, or -1 (value_stack.h, 5)
   int32_t locals_bytes_ = 0;
   uint32_t max_depth_ = 0;
   int32_t max_out_area_ = 0;

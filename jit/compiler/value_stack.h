@@ -8,6 +8,9 @@
 //    registers that the allocator never hands out, for use inside one operator's emission.
 // 4. At control-flow boundaries everything below the block is spilled; merges agree on a
 //    layout for the block's results only (see compiler.h).
+// 5. A register may instead cache a local's value (write-through: the frame slot is always
+//    current). Caches live only in straight-line code: labels, calls and spills drop them, and
+//    the allocator drops a cache before it spills a value.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -42,6 +45,12 @@ constexpr uint8_t kScratchXmm = 15;
 
 constexpr int kFree = -1;
 constexpr int kTemp = -2;  // held by the current operator, not by a slot
+// Owners <= kLocalBase cache local (kLocalBase - owner): a copy of the local's current value
+// (locals are written through to their frame slot, so a cached copy is dropped, never spilled).
+constexpr int kLocalBase = -3;
+inline bool is_local_owner(int owner) { return owner <= kLocalBase; }
+inline uint32_t local_of(int owner) { return static_cast<uint32_t>(kLocalBase - owner); }
+inline int local_owner(uint32_t local) { return kLocalBase - static_cast<int>(local); }
 
 // Owners of each register: a stack index, kFree or kTemp.
 struct RegFile {

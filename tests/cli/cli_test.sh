@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # CLI tests for `tern`, one group per meson test:
-#   cli_test.sh GROUP TERN PYTHON VALID.wasm INVALID.wasm
-# GROUP is one of: version, usage, validate, inspect. VALID.wasm is tests/cli/shared.wat built
-# with wat2wasm; INVALID.wasm is tests/cli/invalid.wat built with --no-check.
+#   cli_test.sh GROUP TERN PYTHON VALID.wasm INVALID.wasm INVOKE.wasm
+# GROUP is one of: version, usage, validate, inspect, invoke. VALID.wasm is tests/cli/shared.wat
+# built with wat2wasm; INVALID.wasm is tests/cli/invalid.wat built with --no-check; INVOKE.wasm
+# is tests/cli/invoke.wat built with --debug-names.
 set -u
 
-group=$1 tern=$2 python=$3 valid=$4 invalid=$5
+group=$1 tern=$2 python=$3 valid=$4 invalid=$5 invoke=${6:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -37,7 +38,8 @@ usage)
   expect 0 "--help" -- "$tern" --help
   contains "$tmp/out" "validate" "--help lists validate"
   contains "$tmp/out" "inspect" "--help lists inspect"
-  for cmd in validate inspect help; do
+  contains "$tmp/out" "invoke" "--help lists invoke"
+  for cmd in validate inspect invoke help; do
     expect 0 "help $cmd" -- "$tern" help "$cmd"
     contains "$tmp/out" "usage: tern $cmd" "help $cmd"
     expect 0 "$cmd --help" -- "$tern" "$cmd" --help
@@ -125,6 +127,54 @@ PY
   "$python" -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j["valid"] is False and j["error"]["kind"] == "malformed" else 1)' \
     "$tmp/out" || fail "inspect --json error object: $(cat "$tmp/out")"
   contains "$tmp/err" "$tmp/truncated.wasm: malformed: " "inspect error line"
+  ;;
+invoke)
+  # same TEXT DESCRIPTION: stdout is exactly TEXT (lines separated by \n).
+  same() { [[ "$(cat "$tmp/out")" == "$1" ]] || fail "$2: stdout '$(cat "$tmp/out")', expected '$1'"; }
+  expect 0 "invoke add" -- "$tern" invoke "$invoke" add 2 3
+  same "5" "add 2 3"
+  expect 0 "invoke add, hex and negative" -- "$tern" invoke "$invoke" add 0x10 -20
+  same "-4" "add 0x10 -20"
+  expect 0 "invoke add wraps" -- "$tern" invoke "$invoke" add 4294967295 2
+  same "1" "add 4294967295 2"
+  expect 0 "invoke add64" -- "$tern" invoke "$invoke" add64 9223372036854775807 -9223372036854775807
+  same "0" "add64"
+  expect 0 "invoke fdiv" -- "$tern" invoke "$invoke" fdiv 1 3
+  same "0.3333333333333333" "fdiv 1 3 round-trips"
+  expect 0 "invoke fdiv by zero" -- "$tern" invoke "$invoke" fdiv -1 0
+  same "-inf" "fdiv -1 0"
+  expect 0 "invoke fhalf" -- "$tern" invoke "$invoke" fhalf 0.1
+  same "0.05" "fhalf 0.1 (f32, shortest form)"
+  expect 0 "invoke pair" -- "$tern" invoke "$invoke" pair -7
+  same $'-7\n-7' "two results, one per line"
+  expect 0 "invoke nothing" -- "$tern" invoke "$invoke" nothing
+  same "" "no results"
+  expect 0 "invoke with options first" -- "$tern" invoke --enable tail-call "$invoke" add 1 1
+  same "2" "options before FILE"
+
+  expect 1 "invoke a trap" -- "$tern" invoke "$invoke" top 0
+  contains "$tmp/err" "trap: integer divide by zero" "trap message"
+  contains "$tmp/err" '#0 wasm function 6 "leaf" (+0x' "frame 0"
+  contains "$tmp/err" '#1 wasm function 7 "mid" (+0x' "frame 1"
+  contains "$tmp/err" '#2 wasm function 8 "top" (+0x' "frame 2"
+  [[ $(grep -c '^#' "$tmp/err") -eq 3 ]] || fail "three frames: $(cat "$tmp/err")"
+  [[ ! -s "$tmp/out" ]] || fail "nothing on stdout after a trap"
+  expect 0 "invoke top 1" -- "$tern" invoke "$invoke" top 1
+  same "2" "top 1"
+
+  expect 1 "invoke a module with imports" -- "$tern" invoke "$valid" call_f 1
+  contains "$tmp/err" "import #0 env.f" "import named"
+  expect 1 "invoke a missing export" -- "$tern" invoke "$invoke" nope
+  contains "$tmp/err" 'no exported function "nope"' "missing export"
+  expect 1 "invoke an invalid module" -- "$tern" invoke "$invalid" f
+  expect 1 "invoke a missing file" -- "$tern" invoke "$tmp/missing.wasm" f
+  expect 2 "invoke too few arguments" -- "$tern" invoke "$invoke" add 1
+  contains "$tmp/err" "add takes 2 argument(s)" "arity message"
+  expect 2 "invoke a bad integer" -- "$tern" invoke "$invoke" add 1 x
+  contains "$tmp/err" "argument 2: 'x' is not an i32" "bad integer message"
+  expect 2 "invoke an out-of-range integer" -- "$tern" invoke "$invoke" add 1 4294967296
+  expect 2 "invoke a bad float" -- "$tern" invoke "$invoke" fdiv 1 1.5x
+  expect 2 "invoke without a function" -- "$tern" invoke "$invoke"
   ;;
 *)
   echo "unknown group '$group'" >&2

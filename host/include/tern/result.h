@@ -6,6 +6,8 @@
 // 2. Callers add context in front with `context()`, so the outermost caller's words come
 //    first: "import #4 env.memory: memory is shared in the import but not ...".
 // 3. Nothing in jit/ or memory/ throws; TERN_TRY propagates an Error with a visible return.
+// 4. Optional `details` carry multi-line extras (a trap's wasm backtrace) apart from the
+//    message, so code comparing messages (the spec runner) sees the same one-line text.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,14 @@ class [[nodiscard]] Error {
 
   ErrorKind kind() const { return kind_; }
   const std::string& message() const { return message_; }
+  // Multi-line extras, e.g. "#0 wasm function 3 \"fac\" (+0x1f)\n#1 ..."; empty if none.
+  const std::string& details() const { return details_; }
+
+  Error& with_details(std::string details) & {
+    details_ = std::move(details);
+    return *this;
+  }
+  Error&& with_details(std::string details) && { return std::move(with_details(std::move(details))); }
 
   // Appends to the message: Error(ErrorKind::Invalid) << "type mismatch: expected " << t;
   template <class T>
@@ -61,6 +71,7 @@ class [[nodiscard]] Error {
  private:
   ErrorKind kind_;
   std::string message_;
+  std::string details_;
 };
 
 // Value or Error. Deliberately small: ok(), value(), error(), operator*, operator->.

@@ -1,0 +1,206 @@
+// `tern invoke FILE FUNC [ARGS...]`: call one exported function and print its results.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "host/cli/cli.h"
+#include "host/cli/commands.h"
+#include "host/runtime/runtime.h"
+
+namespace tern::cli {
+namespace {
+
+constexpr OptionSpec kOptions[] = {
+    {"--enable", true},
+    {"--disable", true},
+};
+
+// Where FILE and FUNC end: options may come before them, everything after FUNC is an argument
+// (so "-5" is a number, not an option).
+size_t split_after_function(std::span<const std::string_view> args) {
+  size_t positionals = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    if (a == "--") return positionals >= 2 ? i : args.size();
+    if (a.starts_with("-") && a != "-") {
+      const bool valued = std::ranges::any_of(kOptions, [&](const OptionSpec& s) { return s.takes_value && a == s.name; });
+      if (valued) ++i;
+      continue;
+    }
+    if (++positionals == 2) return i + 1;
+  }
+  return args.size();
+}
+
+// Integers: optional '-', then decimal or 0x hex; anything from -2^(bits-1) to 2^bits - 1.
+Result<uint64_t> parse_int(std::string_view text, int bits) {
+  std::string_view digits = text;
+  const bool negative = digits.starts_with("-");
+  if (negative) digits.remove_prefix(1);
+  int base = 10;
+  if (digits.starts_with("0x") || digits.starts_with("0X")) {
+    digits.remove_prefix(2);
+    base = 16;
+  }
+  uint64_t magnitude = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
+    return Error(ErrorKind::Usage) << "'" << text << "' is not an i" << bits;
+  const uint64_t max = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  const uint64_t max_negative = uint64_t{1} << (bits - 1);
+  if (negative ? magnitude > max_negative : magnitude > max)
+    return Error(ErrorKind::Usage) << "'" << text << "' is out of range for i" << bits;
+  return (negative ? uint64_t{0} - magnitude : magnitude) & max;
+}
+
+// Floats: anything strtod accepts (decimal, hex floats, inf, nan), the whole text.
+Result<Value> parse_float(std::string_view text, ValType type) {
+  const std::string s(text);
+  char* end = nullptr;
+  Value v;
+  if (type == ValType::F32) {
+    const float f = std::strtof(s.c_str(), &end);
+    uint32_t bits = 0;
+    std::memcpy(&bits, &f, sizeof bits);
+    v = Value::f32_bits(bits);
+  } else {
+    const double d = std::strtod(s.c_str(), &end);
+    uint64_t bits = 0;
+    std::memcpy(&bits, &d, sizeof bits);
+    v = Value::f64_bits(bits);
+  }
+  if (s.empty() || end != s.c_str() + s.size())
+    return Error(ErrorKind::Usage) << "'" << text << "' is not an " << to_string(type);
+  return v;
+}
+
+Result<Value> parse_value(std::string_view text, ValType type) {
+  switch (type) {
+    case ValType::I32: {
+      TERN_TRY(auto bits, parse_int(text, 32));
+      return Value::i32(static_cast<uint32_t>(bits));
+    }
+    case ValType::I64: {
+      TERN_TRY(auto bits, parse_int(text, 64));
+      return Value::i64(bits);
+    }
+    case ValType::F32:
+    case ValType::F64: return parse_float(text, type);
+    default: return Error(ErrorKind::Usage) << "cannot pass a " << to_string(type) << " from the command line";
+  }
+}
+
+// One result per line; floats in the shortest form that reads back to the same bits.
+std::string format_value(const Value& v) {
+  char buf[64];
+  switch (v.type) {
+    case ValType::I32: return std::to_string(static_cast<int32_t>(static_cast<uint32_t>(v.lo)));
+    case ValType::I64: return std::to_string(static_cast<int64_t>(v.lo));
+    case ValType::F32: {
+      float f = 0;
+      const auto bits = static_cast<uint32_t>(v.lo);
+      std::memcpy(&f, &bits, sizeof f);
+      if (std::isnan(f)) break;
+      return std::string(buf, std::to_chars(buf, buf + sizeof buf, f).ptr);
+    }
+    case ValType::F64: {
+      double d = 0;
+      std::memcpy(&d, &v.lo, sizeof d);
+      if (std::isnan(d)) break;
+      return std::string(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
+    }
+    default: break;
+  }
+  // NaNs (with their payload), v128 and references: the raw bits.
+  if (v.type == ValType::V128) std::snprintf(buf, sizeof buf, "v128:0x%016llx%016llx", (unsigned long long)v.hi, (unsigned long long)v.lo);
+  else std::snprintf(buf, sizeof buf, "%s:0x%llx", std::string(to_string(v.type)).c_str(), (unsigned long long)v.lo);
+  return buf;
+}
+
+int file_failure(std::string_view path, const Error& error) {
+  print_file_error(path, error);
+  return kExitFailure;
+}
+
+int run_invoke(const Command& self, std::span<const std::string_view> raw_args) {
+  const size_t split = split_after_function(raw_args);
+  auto args = parse_args(raw_args.first(split), kOptions);
+  if (!args) return usage_error(self, args.error().message());
+  if (args->help) {
+    print_command_help(std::cout, self);
+    return kExitOk;
+  }
+  DecodeOptions options;
+  if (auto status = apply_feature_options(*args, options.features); !status) return usage_error(self, status.error().message());
+  if (args->positionals.size() < 2) return usage_error(self, args->positionals.empty() ? "no input file" : "no function name");
+  std::span<const std::string_view> values = raw_args.subspan(split);
+  if (!values.empty() && values.front() == "--") values = values.subspan(1);
+  const std::string_view path = args->positionals[0];
+  const std::string_view func = args->positionals[1];
+
+  auto bytes = read_file(path, options.limits.max_module_size);
+  if (!bytes) return file_failure(path, bytes.error());
+  auto module = Module::compile(*bytes, options);
+  if (!module) return file_failure(path, module.error());
+  const ModuleInfo& info = (*module)->info();
+  if (!info.imports.empty()) {
+    const Import& imp = info.imports[0];
+    return file_failure(path, Error(ErrorKind::Link) << "import #0 " << imp.module << "." << imp.field
+                                                     << " cannot be provided: tern invoke runs modules without imports");
+  }
+  auto instance = Instance::instantiate(*module, {});
+  if (!instance) return file_failure(path, instance.error());
+  auto target = (*instance)->get_export(func);
+  if (!target || target->kind != ExternKind::Func) {
+    return file_failure(path, Error(ErrorKind::Usage) << "no exported function \"" << func << "\"");
+  }
+  const FuncType& type = *target->func_type;
+  if (values.size() != type.params.size())
+    return usage_error(self, std::string(func) + " takes " + std::to_string(type.params.size()) + " argument(s) " +
+                                 to_string(type) + ", got " + std::to_string(values.size()));
+  std::vector<Value> call_args;
+  for (size_t i = 0; i < values.size(); ++i) {
+    auto v = parse_value(values[i], type.params[i]);
+    if (!v) return usage_error(self, "argument " + std::to_string(i + 1) + ": " + v.error().message());
+    call_args.push_back(*v);
+  }
+  auto results = Instance::call_ref(*target->func, type, call_args);
+  if (!results) {
+    const Error& e = results.error();
+    if (e.kind() == ErrorKind::Trap) std::cerr << "trap: " << e.message() << "\n" << e.details();
+    else std::cerr << to_string(e.kind()) << ": " << e.message() << "\n" << e.details();
+    return kExitFailure;
+  }
+  for (const Value& v : *results) std::cout << format_value(v) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+extern const Command kInvokeCommand = {
+    .name = "invoke",
+    .summary = "Call an exported function of a module without imports and print its results.",
+    .usage = "tern invoke [options] FILE FUNC [ARGS...]",
+    .details =
+        "Compiles and instantiates FILE (which must import nothing), calls the exported\n"
+        "function FUNC with ARGS parsed by its parameter types, and prints each result on\n"
+        "its own line. i32/i64: decimal or 0x hex, optionally negative; f32/f64: decimal,\n"
+        "hex float, inf or nan. Integers print as signed decimal, floats in the shortest\n"
+        "form that reads back exactly (NaNs as their bits). Everything after FUNC is an\n"
+        "argument, so negative numbers need no '--'.\n"
+        "\n"
+        "On a trap, prints 'trap: MESSAGE' and the wasm backtrace (innermost frame first)\n"
+        "on stderr and exits with status 1.\n"
+        "\n"
+        "options:\n"
+        TERN_CLI_FEATURE_OPTIONS_HELP
+        "  -h, --help         show this help\n",
+    .run = run_invoke,
+};
+
+}  // namespace tern::cli

@@ -1,0 +1,88 @@
+// tern-bench: the tern column of tests/bench/run.py. Compiles a module in memory, instantiates
+// it without imports, calls `run` and prints one JSON line:
+//   {"checksum": "<unsigned decimal>", "compile_ms": x, "run_ms": y}
+// Usage: tern-bench FILE.wasm [--compile-only] [--threads N]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/runtime/runtime.h"
+#include "threads/worker_pool.h"
+
+using namespace tern;
+
+namespace {
+double ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* file = nullptr;
+  bool compile_only = false;
+  unsigned threads = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--compile-only")) compile_only = true;
+    else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = static_cast<unsigned>(std::atoi(argv[++i]));
+    else file = argv[i];
+  }
+  if (!file) {
+    std::fprintf(stderr, "usage: tern-bench FILE.wasm [--compile-only] [--threads N]\n");
+    return 2;
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in && bytes.empty()) {
+    std::fprintf(stderr, "tern-bench: cannot read %s\n", file);
+    return 1;
+  }
+  // --threads 1 compiles on the calling thread only; otherwise on a pool of N (default: all cores).
+  std::unique_ptr<WorkerPool> pool;
+  if (threads > 1) pool = std::make_unique<WorkerPool>(threads - 1);
+  auto t0 = std::chrono::steady_clock::now();
+  DecodeOptions opts;
+  auto info = decode_module(bytes, opts);
+  if (!info) {
+    std::fprintf(stderr, "tern-bench: %s\n", info.error().message().c_str());
+    return 1;
+  }
+  WorkerPool* p = threads == 1 ? nullptr : pool ? pool.get() : &default_pool();
+  CompileStats stats;
+  auto code = compile_module(**info, opts.features, p, &stats);
+  double compile_ms = ms_since(t0);
+  if (!code) {
+    std::fprintf(stderr, "tern-bench: %s\n", code.error().message().c_str());
+    return 1;
+  }
+  if (compile_only) {
+    std::printf("{\"compile_ms\": %.3f, \"code_bytes\": %zu, \"machine_code_bytes\": %zu}\n", compile_ms,
+                stats.code_section_bytes, stats.machine_code_bytes);
+    return 0;
+  }
+  auto module = Module::compile(bytes, opts, p);
+  if (!module) {
+    std::fprintf(stderr, "tern-bench: %s\n", module.error().message().c_str());
+    return 1;
+  }
+  auto inst = Instance::instantiate(*module, {});
+  if (!inst) {
+    std::fprintf(stderr, "tern-bench: %s\n", inst.error().message().c_str());
+    return 1;
+  }
+  auto t1 = std::chrono::steady_clock::now();
+  auto r = (*inst)->call("run", {});
+  double run_ms = ms_since(t1);
+  if (!r) {
+    std::fprintf(stderr, "tern-bench: run: %s\n", r.error().message().c_str());
+    return 1;
+  }
+  uint64_t checksum = r->empty() ? 0 : (*r)[0].lo;
+  std::printf("{\"checksum\": \"%llu\", \"compile_ms\": %.3f, \"run_ms\": %.3f}\n",
+              static_cast<unsigned long long>(checksum), compile_ms, run_ms);
+  return 0;
+}
