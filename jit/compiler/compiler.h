@@ -155,7 +155,10 @@ class Compiler : public NullConsumer {
   void emit_trunc(Op op);
   void emit_load(Op op, const MemArg& m);
   void emit_store(Op op, const MemArg& m);
-  void emit_atomic(Op op, const MemArg& m);
+  void emit_atomic(Op op, const MemArg& m);  // emit_atomic.cpp
+  void check_atomic_alignment(const MemArg& m, uint32_t bytes);
+  void emit_wait_notify(Op op, const MemArg& m);
+  void push_wait_notify_result();
   void emit_bulk(Op op, const Immediates& imm);
   x86::Mem pop_address(const MemArg& m, uint32_t access_size, uint8_t& temp_reg);
   asmjit::Label const_label(uint64_t lo, uint64_t hi);
