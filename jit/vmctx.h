@@ -49,7 +49,9 @@ struct alignas(16) GlobalCell {
 };
 
 // Runtime helpers generated code calls (SysV ABI, first argument the VMContext*).
-// Helpers that can fail return 0 on success or 1 + TrapKind.
+// Helpers that can fail return 0 on success or 1 + TrapKind. Those with a result that can use
+// all 32 bits (wait, notify) return it in the low half of a uint64_t and 0 or 1 + TrapKind in
+// the high half.
 #define TERN_HELPERS(X)                                                                    \
   X(RaiseTrap)     /* tern_raise_trap: [[noreturn]] void (uint32_t kind) */                \
   X(MemoryGrow)    /* uint32_t (VMContext*, uint32_t delta, uint32_t mem) */              \
@@ -67,9 +69,9 @@ struct alignas(16) GlobalCell {
   X(TableInit)     /* uint32_t (VMContext*, table, seg, dst, src, n) */                    \
   X(ElemDrop)      /* void (VMContext*, seg) */                                            \
   X(RefFunc)       /* void* (VMContext*, func) */                                          \
-  X(AtomicWait32)  /* uint32_t (VMContext*, addr, expected, timeout, mem, uint32_t* out) */ \
-  X(AtomicWait64)                                                                           \
-  X(AtomicNotify)  /* uint32_t (VMContext*, addr, count, mem, uint32_t* out) */
+  X(AtomicWait32)  /* uint64_t (VMContext*, addr, u32 expected, i64 timeout_ns, mem, u64 offset) */ \
+  X(AtomicWait64)  /* uint64_t (VMContext*, addr, u64 expected, i64 timeout_ns, mem, u64 offset) */ \
+  X(AtomicNotify)  /* uint64_t (VMContext*, addr, u32 count, mem, u64 offset) */
 
 enum class Helper : uint32_t {
 #define TERN_HELPER_ENUM(name) name,
@@ -137,9 +139,12 @@ inline AreaLayout area_layout(std::span<const ValType> types) {
   l.size = (off + 15) & ~15;
   return l;
 }
+// Every caller reserves at least this much argument area, so a tail call (which reuses the
+// tail-calling function's incoming area) fits in place whenever its arguments need no more.
+constexpr int32_t kMinCallArea = 256;
 // The caller's area for a call: large enough for the arguments and for the results.
 inline int32_t call_area_size(const FuncType& t) {
-  return std::max(area_layout(t.params).size, area_layout(t.results).size);
+  return std::max({area_layout(t.params).size, area_layout(t.results).size, kMinCallArea});
 }
 
 }  // namespace tern

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "host/runtime/runtime.h"
+#include "threads/parking_lot.h"
 
 namespace tern {
 namespace {
@@ -78,6 +79,47 @@ uint32_t table_init(VMContext* vm, uint32_t table, uint32_t dst, uint32_t src, u
 
 void elem_drop(VMContext* vm, uint32_t seg) { instance_of(vm).dropped_elems[seg] = true; }
 
+// ---- wait and notify: the result in the low half, 0 or 1 + TrapKind in the high half ----
+
+constexpr uint64_t wait_trap(TrapKind k) { return uint64_t{trap(k)} << 32; }
+
+// Alignment, then bounds, in the spec interpreter's order. Returns 0 or a wait_trap code.
+uint64_t check_cell(const LinearMemory& m, uint64_t ea, uint32_t bytes) {
+  if (ea % bytes != 0) return wait_trap(TrapKind::UnalignedAtomic);
+  if (m.checked(ea, bytes) == nullptr) return wait_trap(TrapKind::MemoryOutOfBounds);
+  return 0;
+}
+
+uint64_t atomic_wait(VMContext* vm, uint32_t addr, uint64_t expected, uint32_t bytes, int64_t timeout_ns,
+                     uint32_t mem, uint64_t offset) {
+  const LinearMemory& m = *instance_of(vm).memory(mem);
+  const uint64_t ea = uint64_t{addr} + offset;
+  if (uint64_t t = check_cell(m, ea, bytes)) return t;
+  // Only another thread could wake this one, and only a shared memory has other threads.
+  if (!m.shared()) return wait_trap(TrapKind::WaitOnUnshared);
+  auto r = ParkingLot::global().wait({m.base(), ea}, bytes, expected, timeout_ns, &vm->interrupt);
+  if (r == ParkingLot::WaitResult::Interrupted) return wait_trap(TrapKind::Interrupted);
+  return static_cast<uint32_t>(r);
+}
+
+uint64_t atomic_wait32(VMContext* vm, uint32_t addr, uint32_t expected, int64_t timeout_ns, uint32_t mem,
+                       uint64_t offset) {
+  return atomic_wait(vm, addr, expected, 4, timeout_ns, mem, offset);
+}
+
+uint64_t atomic_wait64(VMContext* vm, uint32_t addr, uint64_t expected, int64_t timeout_ns, uint32_t mem,
+                       uint64_t offset) {
+  return atomic_wait(vm, addr, expected, 8, timeout_ns, mem, offset);
+}
+
+uint64_t atomic_notify(VMContext* vm, uint32_t addr, uint32_t count, uint32_t mem, uint64_t offset) {
+  const LinearMemory& m = *instance_of(vm).memory(mem);
+  const uint64_t ea = uint64_t{addr} + offset;
+  if (uint64_t t = check_cell(m, ea, 4)) return t;
+  if (!m.shared()) return 0;  // nobody can wait on an unshared memory (the spec: 0 woken)
+  return ParkingLot::global().notify({m.base(), ea}, count);
+}
+
 }  // namespace
 
 void install_helpers(VMContext& vm) {
@@ -95,6 +137,9 @@ void install_helpers(VMContext& vm) {
   set(Helper::TableCopy, &table_copy);
   set(Helper::TableInit, &table_init);
   set(Helper::ElemDrop, &elem_drop);
+  set(Helper::AtomicWait32, &atomic_wait32);
+  set(Helper::AtomicWait64, &atomic_wait64);
+  set(Helper::AtomicNotify, &atomic_notify);
 }
 
 }  // namespace tern

@@ -52,6 +52,7 @@ void Compiler::begin_function(const FuncType& type, std::span<const ValType> loc
   a_.mov(x86::ptr(x86::rbp, -8), x86::r15);
   a_.cmp(x86::rsp, x86::ptr(x86::r15, vmctx_offset::kStackLimit));
   a_.jb(trap_label(TrapKind::StackExhausted));
+  check_interrupt();  // recursion and tail-call loops never pass a loop header
   // Zero the non-parameter locals.
   int32_t zero_bytes = locals_bytes_;
   if (zero_bytes > 0) {

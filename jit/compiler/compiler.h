@@ -14,6 +14,10 @@
 // 4. Traps jump to one out-of-line stub per kind, emitted after the function body; the stub
 //    calls the RaiseTrap helper, which unwinds to the entry.
 // 5. i32 values in registers always have their upper 32 bits zero, so they can index memory.
+// 6. SIMD (emit_simd*.cpp) targets SSE4.1 + SSSE3, no AVX; a v128 lives in an XMM register
+//    like a float, and f32/f64 use only their register's low lane, so extract_lane may leave
+//    other lanes behind. Vector constants and masks live in the per-function constant pool,
+//    16-byte aligned as SSE memory operands require.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -123,7 +127,11 @@ class Compiler : public NullConsumer {
   void check_interrupt();
 
   // ---- calls (emit_call.cpp) ----
-  void store_call_args(const FuncType& type, int32_t extra_stack_items);
+  // Stores the arguments to the outgoing area at [rsp], or for a tail call over this
+  // function's own incoming area at [rbp+16], and pops them.
+  void store_call_args(const FuncType& type, bool tail);
+  bool tail_call_fits(const FuncType& type) const { return area_layout(type.params).size <= kMinCallArea; }
+  void leave_frame();
   void push_call_results(const FuncType& type);
   void restore_vmctx();
   void call_helper(Helper h);
@@ -147,10 +155,32 @@ class Compiler : public NullConsumer {
   void emit_trunc(Op op);
   void emit_load(Op op, const MemArg& m);
   void emit_store(Op op, const MemArg& m);
-  void emit_atomic(Op op, const MemArg& m);
+  void emit_atomic(Op op, const MemArg& m);  // emit_atomic.cpp
+  void check_atomic_alignment(const MemArg& m, uint32_t bytes);
+  void emit_wait_notify(Op op, const MemArg& m);
+  void push_wait_notify_result();
   void emit_bulk(Op op, const Immediates& imm);
   x86::Mem pop_address(const MemArg& m, uint32_t access_size, uint8_t& temp_reg);
   asmjit::Label const_label(uint64_t lo, uint64_t hi);
+
+  // ---- SIMD (emit_simd.cpp, emit_simd_int.cpp, emit_simd_float.cpp) ----
+  // Every 0xfd operator; SSE4.1 + SSSE3 only. Operators work in place on the left operand's
+  // register and release the right one (x86's two-operand form).
+  void emit_simd(Op op, const Immediates& imm);
+  void emit_simd_memory(Op op, const Immediates& imm);
+  void emit_simd_lane(Op op, uint8_t lane);
+  void emit_simd_splat(Op op);
+  void emit_shuffle(const uint8_t* lanes);
+  void emit_simd_test(Op op);
+  void emit_simd_int(Op op);
+  void emit_simd_int_compare(Op op);
+  void emit_simd_shift(Op op);
+  void emit_simd_float(Op op);
+  void emit_simd_float_minmax(Op op);
+  void emit_simd_convert(Op op);
+  // A 16-byte-aligned constant pool entry (SSE memory operands must be aligned).
+  x86::Mem vconst(uint64_t lo, uint64_t hi) { return x86::ptr(const_label(lo, hi), 0, 16); }
+  x86::Mem vsplat64(uint64_t v) { return vconst(v, v); }
 
   void fail(std::string msg) {
     if (error_.empty()) error_ = std::move(msg);

@@ -11,14 +11,16 @@ constexpr x86::Gp kArgRegs[] = {x86::rdi, x86::rsi, x86::rdx, x86::rcx, x86::r8,
 }
 
 // Stores the top `type.params.size()` values into the outgoing area at [rsp] and pops them.
-void Compiler::store_call_args(const FuncType& type, int32_t) {
+void Compiler::store_call_args(const FuncType& type, bool tail) {
   AreaLayout args = area_layout(type.params);
-  max_out_area_ = std::max(max_out_area_, call_area_size(type));
+  if (!tail) max_out_area_ = std::max(max_out_area_, call_area_size(type));
   uint32_t n = static_cast<uint32_t>(type.params.size());
   uint32_t base = static_cast<uint32_t>(stack_.size()) - n;
   for (uint32_t i = 0; i < n; ++i) {
     const Slot& s = stack_[base + i];
-    x86::Mem dst = x86::ptr(x86::rsp, args.offsets[i]);
+    // Operand values never alias the parameter slots (local.get copies), so a tail call may
+    // overwrite this function's parameters in any order.
+    x86::Mem dst = tail ? x86::ptr(x86::rbp, 16 + args.offsets[i]) : x86::ptr(x86::rsp, args.offsets[i]);
     if (s.loc == Loc::Stack) {
       if (s.type == ValType::V128) {
         a_.movdqu(xmm(kScratchXmm), slot_mem(base + i));
@@ -56,30 +58,44 @@ void Compiler::restore_vmctx() {
   a_.mov(x86::r14, x86::ptr(x86::r15, vmctx_offset::kMem0Base));
 }
 
+void Compiler::leave_frame() {
+  a_.mov(x86::rsp, x86::rbp);
+  a_.pop(x86::rbp);
+}
+
 void Compiler::on_call(Op op, uint32_t func, const FuncType& type) {
   materialize_flags();
-  if (op == Op::ReturnCall) return fail("return_call is not supported by the compiler yet");
-  store_call_args(type, 0);
+  bool tail = op == Op::ReturnCall && tail_call_fits(type);
+  store_call_args(type, tail);
   spill_all();
-  if (func < m_.num_imported_functions) {
+  bool imported = func < m_.num_imported_functions;
+  if (imported) {
     a_.mov(x86::rax, x86::ptr(x86::r15, vmctx_offset::kFuncs));
     a_.mov(x86::rax, x86::ptr(x86::rax, 8 * static_cast<int32_t>(func)));
     a_.mov(x86::r15, x86::ptr(x86::rax, funcref_offset::kVmctx));
     a_.mov(x86::r14, x86::ptr(x86::r15, vmctx_offset::kMem0Base));
-    a_.call(x86::ptr(x86::rax, funcref_offset::kCode));
-    restore_vmctx();
+    a_.mov(x86::rax, x86::ptr(x86::rax, funcref_offset::kCode));
   } else {
     a_.mov(x86::rax, x86::ptr(x86::r15, vmctx_offset::kFuncCode));
-    a_.call(x86::ptr(x86::rax, 8 * static_cast<int32_t>(func)));
+    a_.mov(x86::rax, x86::ptr(x86::rax, 8 * static_cast<int32_t>(func)));
   }
+  if (tail) {  // reuse this frame's return address and argument area: constant stack
+    leave_frame();
+    a_.jmp(x86::rax);
+    return;
+  }
+  a_.call(x86::rax);
+  // Restored after every call: a tail call in the callee may have switched instances.
+  restore_vmctx();
   push_call_results(type);
+  if (op == Op::ReturnCall) emit_return_sequence();  // arguments too large for a tail call
 }
 
 void Compiler::on_call_indirect(Op op, uint32_t type_index, uint32_t table, const FuncType& type) {
   materialize_flags();
-  if (op == Op::ReturnCallIndirect) return fail("return_call_indirect is not supported by the compiler yet");
+  bool tail = op == Op::ReturnCallIndirect && tail_call_fits(type);
   uint8_t idx = pop_reg();  // kTemp: survives spill_all
-  store_call_args(type, 0);
+  store_call_args(type, tail);
   spill_all();
   a_.mov(x86::r11, x86::ptr(x86::r15, vmctx_offset::kTables));
   a_.mov(x86::r11, x86::ptr(x86::r11, 8 * static_cast<int32_t>(table)));
@@ -96,9 +112,15 @@ void Compiler::on_call_indirect(Op op, uint32_t type_index, uint32_t table, cons
   release(ValType::I32, idx);
   a_.mov(x86::r15, x86::ptr(x86::r11, funcref_offset::kVmctx));
   a_.mov(x86::r14, x86::ptr(x86::r15, vmctx_offset::kMem0Base));
+  if (tail) {
+    leave_frame();
+    a_.jmp(x86::ptr(x86::r11, funcref_offset::kCode));
+    return;
+  }
   a_.call(x86::ptr(x86::r11, funcref_offset::kCode));
   restore_vmctx();
   push_call_results(type);
+  if (op == Op::ReturnCallIndirect) emit_return_sequence();
 }
 
 // ---- runtime helpers --------------------------------------------------------------------

@@ -107,8 +107,4 @@ void Compiler::emit_store(Op op, const MemArg& m) {
   if (temp != kScratchGp) release(ValType::I64, temp);
 }
 
-void Compiler::emit_atomic(Op op, const MemArg&) {
-  fail("atomic operator " + std::string(name(op)) + " is not supported by the compiler yet");
-}
-
 }  // namespace tern::jit

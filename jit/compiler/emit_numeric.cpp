@@ -13,7 +13,7 @@ void Compiler::on_simple(Op op, const Immediates& imm) {
   const OpInfo& oi = info(op);
   if (op == Op::Nop) return;
   if (!(op == Op::I32Eqz && stack_.back().loc == Loc::Flags)) materialize_flags();
-  if (oi.prefix == 0xfd) return fail("SIMD operator " + std::string(oi.text) + " is not supported by the compiler yet");
+  if (oi.prefix == 0xfd) return emit_simd(op, imm);
   if (oi.prefix == 0xfe) return emit_atomic(op, imm.mem);
   if (oi.imm == Imm::MemArg) {
     if (oi.sig.num_results == 1) emit_load(op, imm.mem);
