@@ -7,7 +7,9 @@ Engines (each prints one JSON line {"checksum": "...", "compile_ms": x, "run_ms"
   liftoff   node --liftoff-only node_harness.js FILE.wasm
   turbofan  node --no-liftoff   node_harness.js FILE.wasm
 
-Times are best-of-N (--repeat). Every engine must produce the native checksum;
+Times are best-of-N (--repeat). Kernels named simd_* are built with -msimd128
+and must use simd128; all others are built with -mno-simd128 and must not.
+Every engine must produce the native checksum;
 a mismatch is printed loudly and makes the exit status 1. Timing never does.
 Python 3 standard library only. See README.md.
 """
@@ -22,13 +24,19 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 KERNEL_DIR = os.path.join(HERE, "kernels")
-COMMON_H = os.path.join(KERNEL_DIR, "common.h")
+# Every header a kernel may include: a change to any of them rebuilds the kernels.
+KERNEL_HEADERS = [os.path.join(KERNEL_DIR, f) for f in ("common.h", "simd.h")]
 NATIVE_MAIN = os.path.join(HERE, "native_main.c")
 HARNESS = os.path.join(HERE, "node_harness.js")
 GEN_BIG = os.path.join(HERE, "gen_big.py")
 
 # Plain MVP-ish wasm32: clang-19's default features, no SIMD, no libc, no imports.
 WASM_CFLAGS = ["--target=wasm32", "-O2", "-mno-simd128", "-ffreestanding", "-I", KERNEL_DIR]
+# Kernels whose name starts with this are SIMD kernels: built with -msimd128
+# instead (and then required to use it). Their native build is unchanged: simd.h
+# maps the same vector helpers to clang's generic vectors (SSE2 on x86-64).
+SIMD_PREFIX = "simd_"
+WASM_SIMD_CFLAGS = [f if f != "-mno-simd128" else "-msimd128" for f in WASM_CFLAGS]
 # Linked with wasm-ld directly: the clang driver would run wasm-opt when it is
 # on PATH, which makes the module depend on what happens to be installed.
 WASM_LDFLAGS = ["--no-entry", "--export=run"]
@@ -59,17 +67,21 @@ def sh(cmd, **kw):
         sys.exit(f"run.py: not found: {cmd[0]}")
 
 
-def build_wasm(args, src, out):
-    deps = [src, COMMON_H, __file__]
+def is_simd(name):
+    return name.startswith(SIMD_PREFIX)
+
+
+def build_wasm(args, src, out, simd=False):
+    deps = [src, __file__] + KERNEL_HEADERS
     if stale(out, deps):
         obj = out[:-len(".wasm")] + ".o"
-        sh([args.cc] + WASM_CFLAGS + ["-c", "-o", obj, src])
+        sh([args.cc] + (WASM_SIMD_CFLAGS if simd else WASM_CFLAGS) + ["-c", "-o", obj, src])
         sh([args.wasm_ld] + WASM_LDFLAGS + ["-o", out, obj])
     return out
 
 
 def build_native(args, src, out):
-    deps = [src, COMMON_H, NATIVE_MAIN, __file__]
+    deps = [src, NATIVE_MAIN, __file__] + KERNEL_HEADERS
     if stale(out, deps):
         sh([args.native_cc] + NATIVE_CFLAGS + ["-o", out, src, NATIVE_MAIN])
     return out
@@ -90,7 +102,8 @@ def build(args):
         print(f"  build {name}", file=sys.stderr)
         kernels.append({
             "name": name,
-            "wasm": build_wasm(args, src, os.path.join(args.out, name + ".wasm")),
+            "simd": is_simd(name),
+            "wasm": build_wasm(args, src, os.path.join(args.out, name + ".wasm"), simd=is_simd(name)),
             "native": build_native(args, src, os.path.join(args.out, name + ".native")),
         })
     big = None
@@ -102,11 +115,12 @@ def build(args):
               file=sys.stderr)
         big = {
             "name": f"big{args.big_functions}",
+            "simd": False,
             "wasm": build_wasm(args, big_c, os.path.join(args.out, f"big{args.big_functions}.wasm")),
             "native": build_native(args, big_c, os.path.join(args.out, f"big{args.big_functions}.native")),
         }
     for k in kernels + ([big] if big else []):
-        check_module(k["wasm"])
+        check_module(k["wasm"], k["simd"])
     return kernels, big
 
 
@@ -145,13 +159,18 @@ def code_section_size(path):
     return sum(len(p) for sid, _, p in sections(path) if sid == 10)
 
 
-def check_module(path):
-    """The kernels must need no imports and must not use SIMD."""
+def check_module(path, simd=False):
+    """The kernels must need no imports; simd_* kernels must use simd128, the others must not."""
+    uses_simd = False
     for sid, name, payload in sections(path):
         if sid == 2 and leb_u32(payload, 0)[0] != 0:
             sys.exit(f"run.py: {path} has imports; kernels must be self-contained")
         if name == "target_features" and b"simd128" in payload:
-            sys.exit(f"run.py: {path} uses simd128; kernels must be plain wasm")
+            uses_simd = True
+    if uses_simd and not simd:
+        sys.exit(f"run.py: {path} uses simd128; only {SIMD_PREFIX}* kernels may")
+    if simd and not uses_simd:
+        sys.exit(f"run.py: {path} does not list simd128; {SIMD_PREFIX}* kernels are SIMD kernels")
 
 
 # ---------------------------------------------------------------- running
@@ -263,6 +282,7 @@ def run_kernels(args, kernels, mismatches):
         res["check"], bad = check_checksums(k["name"], sums, mismatches, failed)
         res["bad"] = sorted(bad)
         res["checksums"] = {e: sorted(s) for e, s in sums.items()}
+        res["simd"] = k["simd"]
         results[k["name"]] = res
     return results
 
