@@ -11,6 +11,12 @@
 //    output is never buffered by tern (WASI writes go straight to the descriptors).
 // 4. --timeout runs a timer thread that calls Instance::interrupt(); code stops at the next
 //    loop header or call, a guest sleeping in poll_oneoff within 50 ms.
+// 5. wasi-threads: every run has a ThreadGroup (threads/thread_group.h) that provides
+//    `wasi`.`thread-spawn`; imported memories are created from their import types
+//    (host/wasi/wasi_threads.h). The program ends when _start returns or any thread traps or
+//    calls proc_exit; then the group interrupts and joins every thread, so none outlives
+//    `tern run`, and the exit status is the first thread's ending (a trap prints its thread
+//    id). --max-threads refuses spawns past the limit (a negative tid, one warning line).
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
@@ -22,6 +28,8 @@
 #include "host/cli/run_values.h"
 #include "host/runtime/runtime.h"
 #include "host/wasi/wasi.h"
+#include "host/wasi/wasi_threads.h"
+#include "threads/thread_group.h"
 
 extern char** environ;
 
@@ -34,7 +42,10 @@ constexpr int kExitTrap = 134;
 constexpr OptionSpec kOptions[] = {
     {"--dir", true},        {"--env", true},      {"--inherit-env"},   {"--invoke", true},
     {"--max-memory", true}, {"--timeout", true},  {"--enable", true},  {"--disable", true},
+    {"--max-threads", true}, {"--thread-stack", true},
 };
+
+constexpr uint64_t kMinThreadStack = 64 * 1024;
 
 // The index of FILE in `args`: the first argument that is neither an option nor an option's
 // value. Returns args.size() if there is none.
@@ -85,11 +96,24 @@ class Deadline {
 struct RunSettings {
   wasi::WasiConfig wasi;
   InstanceLimits limits;
+  ThreadLimits threads;
   std::optional<std::string> invoke;
   std::vector<std::string_view> invoke_args;
   std::optional<std::chrono::nanoseconds> timeout;
   std::string_view timeout_text;
 };
+
+// --max-threads: a decimal count in [0, 1000000].
+Result<uint64_t> parse_count(std::string_view text) {
+  uint64_t n = 0;
+  if (text.empty() || text.size() > 7) return Error(ErrorKind::Usage) << "--max-threads expects a count, got '" << text << "'";
+  for (char c : text) {
+    if (c < '0' || c > '9') return Error(ErrorKind::Usage) << "--max-threads expects a count, got '" << text << "'";
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (n > 1000000) return Error(ErrorKind::Usage) << "--max-threads is more than 1000000";
+  return n;
+}
 
 Status apply_options(const ParsedArgs& args, RunSettings& s) {
   if (args.has("--inherit-env"))
@@ -111,6 +135,14 @@ Status apply_options(const ParsedArgs& args, RunSettings& s) {
       TERN_TRY(uint64_t bytes, parse_size(value));
       if (bytes > uint64_t{kMaxPages32} * kPageSize) return Error(ErrorKind::Usage) << "--max-memory is more than 4 GiB";
       s.limits.max_memory_pages = static_cast<uint32_t>(bytes / kPageSize);
+    } else if (name == "--max-threads") {
+      TERN_TRY(uint64_t n, parse_count(value));
+      s.threads.max_threads = static_cast<uint32_t>(n);
+    } else if (name == "--thread-stack") {
+      TERN_TRY(uint64_t bytes, parse_size(value));
+      if (bytes < kMinThreadStack || bytes > (uint64_t{1} << 32))
+        return Error(ErrorKind::Usage) << "--thread-stack must be between 64KiB and 4GiB, got '" << value << "'";
+      s.threads.stack_size = static_cast<size_t>(bytes);
     } else if (name == "--timeout") {
       TERN_TRY(s.timeout, parse_duration(value));
       s.timeout_text = value;
@@ -165,11 +197,17 @@ int run_module(std::string_view path, const DecodeOptions& options, RunSettings&
   if (!module) return fail(module.error(), kExitFailure);
   auto wasi = wasi::Wasi::create(s.wasi);
   if (!wasi) return fail(wasi.error(), kExitFailure);
-  auto imports = wasi::link_imports(*wasi, (*module)->info());
+  auto group = std::make_shared<ThreadGroup>(s.threads);
+  group->on_limit_reached([path](uint32_t max) {
+    std::cerr << display_name(path) << ": warning: thread-spawn refused: " << max
+              << " threads already running (--max-threads " << max << ")\n";
+  });
+  auto imports = wasi::link_command_imports(*wasi, group, (*module)->info(), s.limits.max_memory_pages);
   if (!imports) return fail(imports.error(), kExitFailure);
+  group->set_program(*module, *imports, s.limits);
   // The start function may already trap or exit, so instantiation errors go through the same
   // mapping as the entry point's.
-  auto finish = [&](const Status& status, bool timed_out) {
+  auto finish = [&](const Status& status, bool timed_out, int32_t tid) {
     if (status.ok()) return kExitOk;
     const Error& e = status.error();
     if (e.kind() == ErrorKind::Exit) return static_cast<int>((*wasi)->exit_code().value_or(1) & 0xff);
@@ -179,19 +217,26 @@ int run_module(std::string_view path, const DecodeOptions& options, RunSettings&
     }
     if (e.kind() == ErrorKind::Trap) {
       print_file_error(path, e);
+      if (tid > 0) std::cerr << "in thread " << tid << " (wasi_thread_start)\n";
       std::cerr << e.details();  // the wasm backtrace
       return kExitTrap;
     }
     return fail(e, e.kind() == ErrorKind::Usage ? kExitUsage : kExitFailure);
   };
   auto instance = Instance::instantiate(*module, *imports, s.limits);
-  if (!instance) return finish(instance.error(), false);
+  if (!instance) {
+    group->finish();
+    return finish(instance.error(), false, 0);
+  }
+  group->add_instance(*instance);
 
   std::optional<Deadline> deadline;
   if (s.timeout) deadline.emplace(**instance, *s.timeout);
   Status status = run_entry(**instance, s);
+  group->finish();  // _start returned or the program ended: no thread outlives it
   const bool timed_out = deadline && deadline->cancel();
-  return finish(status, timed_out);
+  if (auto ending = group->ending()) return finish(ending->error, timed_out, ending->tid);
+  return finish(status, timed_out, 0);
 }
 
 int run_run(const Command& self, std::span<const std::string_view> raw_args) {
@@ -241,12 +286,17 @@ extern const Command kRunCommand = {
         "                       prints each result on its own line\n"
         "  --max-memory SIZE    limit each linear memory (e.g. 64MiB, 1GiB)\n"
         "  --timeout DURATION   interrupt the guest after DURATION (e.g. 500ms, 10s, 2m)\n"
+        "  --max-threads N      wasi-threads: at most N spawned threads at once (default 64);\n"
+        "                       thread-spawn past it returns -1 and warns once\n"
+        "  --thread-stack SIZE  native stack of each spawned thread (default 8MiB)\n"
         TERN_CLI_FEATURE_OPTIONS_HELP
         "  -h, --help           show this help\n"
         "\n"
         "Exit status: the guest's (0 when _start returns, n for proc_exit(n)); 1 the module\n"
         "cannot be loaded, linked or instantiated; 2 usage error; 124 --timeout expired;\n"
-        "134 the guest trapped (printed as 'FILE: trap: MESSAGE' and a wasm backtrace).\n",
+        "134 the guest trapped (printed as 'FILE: trap: MESSAGE' and a wasm backtrace).\n"
+        "With wasi-threads, a trap or proc_exit in any thread ends the program with that\n"
+        "status; the program also ends when _start returns (other threads are stopped).\n",
     .run = run_run,
 };
 

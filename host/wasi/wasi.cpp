@@ -234,7 +234,10 @@ std::optional<uint32_t> Wasi::exit_code() const {
   return static_cast<uint32_t>(v);
 }
 
-void Wasi::set_exit_code(uint32_t code) { exit_code_.store(code, std::memory_order_release); }
+void Wasi::set_exit_code(uint32_t code) {
+  int64_t none = -1;  // the first proc_exit wins when several threads call it at once
+  exit_code_.compare_exchange_strong(none, code, std::memory_order_acq_rel);
+}
 
 std::optional<std::string> Call::string(uint32_t offset, uint32_t len) const {
   const uint8_t* p = bytes(offset, len);
@@ -308,33 +311,38 @@ FuncType type_of(const FunctionSpec& f) {
 
 }  // namespace
 
+Result<Extern> link_import(const std::shared_ptr<Wasi>& wasi, const ModuleInfo& module, size_t index) {
+  const Import& imp = module.imports[index];
+  const std::string what = "import #" + std::to_string(index) + " " + imp.module + "." + imp.field;
+  if (imp.module != "wasi_snapshot_preview1")
+    return Error(ErrorKind::Link, what + ": unknown import (tern provides only wasi_snapshot_preview1)");
+  if (imp.kind != ExternKind::Func)
+    return Error(ErrorKind::Link, what + ": WASI provides functions, the module imports a " + std::string(to_string(imp.kind)));
+  const FunctionSpec* spec = find_function(imp.field);
+  if (spec == nullptr) return Error(ErrorKind::Link, what + ": unknown WASI function");
+  FuncType want = type_of(*spec);
+  const FuncType& have = module.func_type(imp.index);
+  if (have != want)
+    return Error(ErrorKind::Link, what + ": the module imports it as " + to_string(have) + ", WASI defines " + to_string(want));
+  Handler handler = spec->handler;
+  auto fn = HostFunc::make(std::move(want), [wasi, handler](Caller& caller, std::span<const Value> args, std::span<Value> results) -> Status {
+    Call call{*wasi, caller, caller.memory(0), args};
+    TERN_TRY(uint16_t e, handler(call));
+    if (!results.empty()) results[0] = Value::i32(e);
+    return {};
+  });
+  Extern ex;
+  ex.kind = ExternKind::Func;
+  ex.func = &fn->ref;
+  ex.func_type = &fn->type;
+  ex.owner = fn;
+  return ex;
+}
+
 Result<std::vector<Extern>> link_imports(const std::shared_ptr<Wasi>& wasi, const ModuleInfo& module) {
   std::vector<Extern> externs;
   for (size_t i = 0; i < module.imports.size(); ++i) {
-    const Import& imp = module.imports[i];
-    const std::string what = "import #" + std::to_string(i) + " " + imp.module + "." + imp.field;
-    if (imp.module != "wasi_snapshot_preview1")
-      return Error(ErrorKind::Link, what + ": unknown import (tern provides only wasi_snapshot_preview1)");
-    if (imp.kind != ExternKind::Func)
-      return Error(ErrorKind::Link, what + ": WASI provides functions, the module imports a " + std::string(to_string(imp.kind)));
-    const FunctionSpec* spec = find_function(imp.field);
-    if (spec == nullptr) return Error(ErrorKind::Link, what + ": unknown WASI function");
-    FuncType want = type_of(*spec);
-    const FuncType& have = module.func_type(imp.index);
-    if (have != want)
-      return Error(ErrorKind::Link, what + ": the module imports it as " + to_string(have) + ", WASI defines " + to_string(want));
-    Handler handler = spec->handler;
-    auto fn = HostFunc::make(std::move(want), [wasi, handler](Caller& caller, std::span<const Value> args, std::span<Value> results) -> Status {
-      Call call{*wasi, caller, caller.memory(0), args};
-      TERN_TRY(uint16_t e, handler(call));
-      if (!results.empty()) results[0] = Value::i32(e);
-      return {};
-    });
-    Extern ex;
-    ex.kind = ExternKind::Func;
-    ex.func = &fn->ref;
-    ex.func_type = &fn->type;
-    ex.owner = fn;
+    TERN_TRY(Extern ex, link_import(wasi, module, i));
     externs.push_back(std::move(ex));
   }
   return externs;

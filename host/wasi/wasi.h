@@ -16,7 +16,8 @@
 // 4. Errno values are the spec's (wasi_snapshot_preview1 witx), never the host's: host errnos
 //    pass through one mapping (errno_from_host).
 // 5. proc_exit(n) stores n in the context and ends the call with an Error of kind Exit; the
-//    embedder (e.g. `tern run`) turns it into the process's exit status.
+//    embedder (e.g. `tern run`) turns it into the process's exit status. With several threads
+//    (wasi-threads) the first proc_exit's status is kept.
 // 6. Descriptors 0-2 are dups of the configured stdio; preopens follow from 3 in the order
 //    given, then any host descriptors handed in (`WasiConfig::extra_fds`, e.g. sockets).
 #pragma once
@@ -100,7 +101,7 @@ class Wasi {
   // fd_fdstat_set_rights: rights can only be dropped (else NOTCAPABLE).
   uint16_t restrict_rights(uint32_t fd, uint64_t base, uint64_t inheriting);
 
-  // Set by proc_exit.
+  // Set by proc_exit; the first status set is kept.
   std::optional<uint32_t> exit_code() const;
   void set_exit_code(uint32_t code);
 
@@ -118,6 +119,8 @@ class Wasi {
 // `wasi_snapshot_preview1` function with the spec's signature; any other import fails with a
 // Link error naming it: "import #2 env.foo: ...".
 Result<std::vector<Extern>> link_imports(const std::shared_ptr<Wasi>& wasi, const ModuleInfo& module);
+// One import of `module` (by its index in the import list), with the same checks.
+Result<Extern> link_import(const std::shared_ptr<Wasi>& wasi, const ModuleInfo& module, size_t index);
 
 // The names of every function tern provides, for tests and `--help`.
 std::vector<std::string> function_names();
