@@ -43,7 +43,7 @@ t" "four lines from four threads"
 136
 1" "spawn_count results"
   for i in 1 2 3 4 5; do
-    expect 0 "spawn_count 8, run $i" -- "$tern" run --max-threads 8 --thread-stack 256KiB --invoke spawn_count "$dir/spawn.wasm" 8
+    expect 0 "spawn_count 8, run $i" -- "$tern" run --max-threads 8 --thread-stack 1MiB --invoke spawn_count "$dir/spawn.wasm" 8
     same "$tmp/out" "8
 36
 36
