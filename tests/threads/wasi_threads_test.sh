@@ -71,6 +71,8 @@ stop)
   expect 0 "threads still waiting at the end" -- "$tern" run --max-threads 4 --invoke spawn_over "$dir/spawn.wasm" 6 0
   same "$tmp/out" "4
 -1" "4 spawned, left waiting"
+  # proc_exit in the main thread while threads wait: its status, and no hang.
+  expect 3 "proc_exit in main" -- "$tern" run --invoke spawn_then_exit "$dir/spawn.wasm"
   ;;
 trap)
   # A trap in a spawned thread ends the program (the main thread is parked forever).

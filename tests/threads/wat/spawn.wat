@@ -74,6 +74,12 @@
     (drop (call $spawn (local.get $mode)))
     (call $park))
 
+  ;; Spawns two threads that wait for the release flag, then proc_exit(3) in the main thread.
+  (func (export "spawn_then_exit")
+    (drop (call $spawn (i32.const 5)))
+    (drop (call $spawn (i32.const 5)))
+    (call $proc_exit (i32.const 3)))
+
   ;; Four threads write "t\n" to stdout; returns when all four have.
   (func (export "_start")
     (i32.store (i32.const 16) (i32.const 32))
