@@ -111,7 +111,6 @@ class Compiler : public NullConsumer {
   void take_gp(uint8_t reg);  // frees a specific GP register (moving its value) and marks it kTemp
   uint8_t to_reg(uint32_t index);  // makes the slot live in a register; returns its id
   uint8_t pop_reg();              // pops the top into a register it now owns (marked kTemp)
-  uint8_t pop_reg_into_new();     // like pop_reg, but never returns a register shared with others
   void materialize_flags();
   x86::CondCode pop_cond();       // pops an i32 condition, returns the cc that means "true"
   void load_slot(const Slot& s, ValType t, uint8_t reg);  // loads any location into a register
