@@ -128,42 +128,26 @@ void Compiler::free_slot(const Slot& s) {
 
 void Compiler::release(ValType t, uint8_t reg) { (is_fp(t) ? regs_.xmm : regs_.gp)[reg] = kFree; }
 
-uint8_t Compiler::alloc_gp() {
-  for (uint8_t r : kAllocGp)
-    if (regs_.gp[r] == kFree) {
-      regs_.gp[r] = kTemp;
+// A free register of the class; else a local's cached copy is dropped; else the register
+// holding the deepest value (the one needed last) is spilled.
+uint8_t Compiler::alloc_in(bool fp) {
+  auto& owners = fp ? regs_.xmm : regs_.gp;
+  std::span<const uint8_t> order = fp ? std::span<const uint8_t>(kAllocXmm) : std::span<const uint8_t>(kAllocGp);
+  for (uint8_t r : order)
+    if (owners[r] == kFree) {
+      owners[r] = kTemp;
       return r;
     }
-  if (evict_local_cache(false)) return alloc_gp();
-  // Spill the register holding the deepest value (the one needed last).
+  if (evict_local_cache(fp)) return alloc_in(fp);
   int best = -1;
-  for (uint8_t r : kAllocGp)
-    if (regs_.gp[r] >= 0 && (best < 0 || regs_.gp[r] < regs_.gp[best])) best = r;
+  for (uint8_t r : order)
+    if (owners[r] >= 0 && (best < 0 || owners[r] < owners[best])) best = r;
   if (best < 0) {
-    fail("internal: out of GP registers");
-    return kAllocGp[0];
+    fail(fp ? "internal: out of XMM registers" : "internal: out of GP registers");
+    return order[0];
   }
-  spill_slot(static_cast<uint32_t>(regs_.gp[best]));
-  regs_.gp[best] = kTemp;
-  return static_cast<uint8_t>(best);
-}
-
-uint8_t Compiler::alloc_xmm() {
-  for (uint8_t r : kAllocXmm)
-    if (regs_.xmm[r] == kFree) {
-      regs_.xmm[r] = kTemp;
-      return r;
-    }
-  if (evict_local_cache(true)) return alloc_xmm();
-  int best = -1;
-  for (uint8_t r : kAllocXmm)
-    if (regs_.xmm[r] >= 0 && (best < 0 || regs_.xmm[r] < regs_.xmm[best])) best = r;
-  if (best < 0) {
-    fail("internal: out of XMM registers");
-    return kAllocXmm[0];
-  }
-  spill_slot(static_cast<uint32_t>(regs_.xmm[best]));
-  regs_.xmm[best] = kTemp;
+  spill_slot(static_cast<uint32_t>(owners[best]));
+  owners[best] = kTemp;
   return static_cast<uint8_t>(best);
 }
 

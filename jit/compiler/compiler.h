@@ -99,8 +99,9 @@ class Compiler : public NullConsumer {
   Slot pop_slot();
   void free_slot(const Slot& s);
 
-  uint8_t alloc_gp();
-  uint8_t alloc_xmm();
+  uint8_t alloc_in(bool fp);
+  uint8_t alloc_gp() { return alloc_in(false); }
+  uint8_t alloc_xmm() { return alloc_in(true); }
   uint8_t alloc(ValType t) { return is_fp(t) ? alloc_xmm() : alloc_gp(); }
   void release(ValType t, uint8_t reg);
   void spill_slot(uint32_t index);
@@ -120,6 +121,7 @@ class Compiler : public NullConsumer {
   // ---- control (compiler.cpp) ----
   void emit_merge_moves(const Control& target, uint32_t count, bool for_loop);
   void set_merge_state(const Control& c, std::span<const ValType> types);
+  void restore_if_entry(const Control& c);  // the state an else arm starts from
   Control& control_at(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
   void branch_to(uint32_t depth);
   void emit_return_sequence();

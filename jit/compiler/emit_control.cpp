@@ -111,6 +111,15 @@ void Compiler::on_block(Op op, const BlockSig& sig, bool reachable) {
   controls_.push_back(std::move(c));
 }
 
+// The else arm starts from the state at `if`: everything below spilled, params as they were.
+void Compiler::restore_if_entry(const Control& c) {
+  for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
+  stack_.resize(c.base);
+  regs_.reset();
+  local_reg_.assign(local_reg_.size(), -1);
+  for (const Slot& s : c.params_at_entry) stack_.push_back(s);
+}
+
 void Compiler::on_else(bool reachable) {
   Control& c = controls_.back();
   if (!c.entry_reachable) return;
@@ -118,12 +127,7 @@ void Compiler::on_else(bool reachable) {
     emit_merge_moves(c, static_cast<uint32_t>(c.sig.results.size()), false);
     a_.jmp(c.label);
   }
-  // The else arm starts from the state at `if`: everything below spilled, params as they were.
-  for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
-  stack_.resize(c.base);
-  regs_.reset();
-  local_reg_.assign(local_reg_.size(), -1);
-  for (const Slot& s : c.params_at_entry) stack_.push_back(s);
+  restore_if_entry(c);
   a_.bind(c.else_label);
   c.else_label = Label();  // bound
 }
@@ -143,11 +147,7 @@ void Compiler::on_end(bool reachable) {
     // An if without else: the params flow through as results.
     Label skip = a_.newLabel();
     if (reachable) a_.jmp(skip);
-    for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
-    stack_.resize(c.base);
-    regs_.reset();
-  local_reg_.assign(local_reg_.size(), -1);
-    for (const Slot& s : c.params_at_entry) stack_.push_back(s);
+    restore_if_entry(c);
     a_.bind(c.else_label);
     emit_merge_moves(c, nresults, false);
     a_.bind(skip);
