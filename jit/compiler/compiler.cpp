@@ -209,6 +209,26 @@ void Compiler::take_gp(uint8_t reg) {
   regs_.gp[reg] = kTemp;
 }
 
+void Compiler::load_typed(ValType t, uint8_t reg, const x86::Mem& m) {
+  switch (t) {
+    case ValType::V128: a_.movdqu(xmm(reg), m); break;
+    case ValType::F32: a_.movss(xmm(reg), m); break;
+    case ValType::F64: a_.movsd(xmm(reg), m); break;
+    case ValType::I32: a_.mov(x86::gpd(reg), m); break;
+    default: a_.mov(x86::gpq(reg), m); break;
+  }
+}
+
+void Compiler::store_typed(ValType t, const x86::Mem& m, uint8_t reg) {
+  switch (t) {
+    case ValType::V128: a_.movdqu(m, xmm(reg)); break;
+    case ValType::F32: a_.movss(m, xmm(reg)); break;
+    case ValType::F64: a_.movsd(m, xmm(reg)); break;
+    case ValType::I32: a_.mov(m, x86::gpd(reg)); break;
+    default: a_.mov(m, x86::gpq(reg)); break;
+  }
+}
+
 void Compiler::move_const_gp(const x86::Gp& r, uint64_t bits, ValType t) {
   // Never `xor r, r`: a pending comparison may still live in the flags.
   if (t == ValType::I32 || bits <= 0xffffffffu) a_.mov(r.r32(), static_cast<uint32_t>(bits));
@@ -403,13 +423,7 @@ void Compiler::on_local(Op op, uint32_t index, ValType t) {
       return push_reg(t, r);
     }
     uint8_t r = alloc(t);
-    switch (t) {
-      case ValType::V128: a_.movdqu(xmm(r), mem); break;
-      case ValType::F32: a_.movss(xmm(r), mem); break;
-      case ValType::F64: a_.movsd(xmm(r), mem); break;
-      case ValType::I32: a_.mov(x86::gpd(r), mem); break;
-      default: a_.mov(x86::gpq(r), mem); break;
-    }
+    load_typed(t, r, mem);
     return push_reg(t, r);
   }
   // set / tee: written through to the local's slot; the register keeps a cached copy.
@@ -421,13 +435,7 @@ void Compiler::on_local(Op op, uint32_t index, ValType t) {
     return;
   }
   uint8_t r = to_reg(top);
-  switch (t) {
-    case ValType::V128: a_.movdqu(mem, xmm(r)); break;
-    case ValType::F32: a_.movss(mem, xmm(r)); break;
-    case ValType::F64: a_.movsd(mem, xmm(r)); break;
-    case ValType::I32: a_.mov(mem, x86::gpd(r)); break;
-    default: a_.mov(mem, x86::gpq(r)); break;
-  }
+  store_typed(t, mem, r);
   if (op == Op::LocalSet) {
     stack_.pop_back();  // the register passes from the operand to the local's cache
     owners[r] = local_owner(index);
@@ -450,25 +458,13 @@ void Compiler::on_global(Op op, uint32_t index, ValType t) {
   x86::Mem mem = x86::ptr(x86::gpq(cell));
   if (op == Op::GlobalGet) {
     uint8_t r = alloc(t);
-    switch (t) {
-      case ValType::V128: a_.movdqu(xmm(r), mem); break;
-      case ValType::F32: a_.movss(xmm(r), mem); break;
-      case ValType::F64: a_.movsd(xmm(r), mem); break;
-      case ValType::I32: a_.mov(x86::gpd(r), mem); break;
-      default: a_.mov(x86::gpq(r), mem); break;
-    }
+    load_typed(t, r, mem);
     release(ValType::I64, cell);
     push_reg(t, r);
     return;
   }
   uint8_t r = pop_reg();
-  switch (t) {
-    case ValType::V128: a_.movdqu(mem, xmm(r)); break;
-    case ValType::F32: a_.movss(mem, xmm(r)); break;
-    case ValType::F64: a_.movsd(mem, xmm(r)); break;
-    case ValType::I32: a_.mov(mem, x86::gpd(r)); break;
-    default: a_.mov(mem, x86::gpq(r)); break;
-  }
+  store_typed(t, mem, r);
   release(t, r);
   release(ValType::I64, cell);
 }

@@ -117,6 +117,9 @@ class Compiler : public NullConsumer {
   void load_slot(const Slot& s, ValType t, uint8_t reg);  // loads any location into a register
   void store_slot_to(const Slot& s, const x86::Mem& dst);  // stores any location to memory
   void move_const_gp(const x86::Gp& r, uint64_t bits, ValType t);
+  // A value of type t between a register and memory (i32 loads zero-extend, invariant 5).
+  void load_typed(ValType t, uint8_t reg, const x86::Mem& m);
+  void store_typed(ValType t, const x86::Mem& m, uint8_t reg);
 
   // ---- control (compiler.cpp) ----
   void emit_merge_moves(const Control& target, uint32_t count, bool for_loop);

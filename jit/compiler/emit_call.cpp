@@ -42,13 +42,7 @@ void Compiler::push_call_results(const FuncType& type) {
     ValType t = type.results[i];
     uint8_t r = alloc(t);
     x86::Mem src = x86::ptr(x86::rsp, res.offsets[i]);
-    switch (t) {
-      case ValType::V128: a_.movdqu(xmm(r), src); break;
-      case ValType::F32: a_.movss(xmm(r), src); break;
-      case ValType::F64: a_.movsd(xmm(r), src); break;
-      case ValType::I32: a_.mov(x86::gpd(r), src); break;
-      default: a_.mov(x86::gpq(r), src); break;
-    }
+    load_typed(t, r, src);
     push_reg(t, r);
   }
 }
