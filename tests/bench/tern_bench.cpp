@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   if (threads > 1) pool = std::make_unique<WorkerPool>(threads - 1);
   auto t0 = std::chrono::steady_clock::now();
   DecodeOptions opts;
+  opts.validate_functions = false;  // the compiler validates bodies in its own pass, as Module::compile does
   auto info = decode_module(bytes, opts);
   if (!info) {
     std::fprintf(stderr, "tern-bench: %s\n", info.error().message().c_str());
