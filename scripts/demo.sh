@@ -11,8 +11,12 @@ scripts/setup.sh
 
 tern=build/host/cli/tern
 run() {
+  local shown=() a
+  for a in "$@"; do
+    if [[ $a == *[[:space:]]* ]]; then shown+=("\"$a\""); else shown+=("$a"); fi
+  done
   echo
-  echo "\$ $*"
+  echo "\$ ${shown[*]}"
   "$@"
 }
 
