@@ -97,7 +97,10 @@ int64_t Table::grow(uint32_t delta, void* init) {
 
 Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, const DecodeOptions& options,
                                                 WorkerPool* pool) {
-  TERN_TRY(auto info, decode_module(bytes, options));
+  // Function bodies are validated by the compiler's own pass (one traversal, DESIGN.md).
+  DecodeOptions sections_only = options;
+  sections_only.validate_functions = false;
+  TERN_TRY(auto info, decode_module(bytes, sections_only));
   auto m = std::make_shared<Module>();
   m->info_ = std::move(info);
   m->features_ = options.features;

@@ -17,9 +17,11 @@ import argparse
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -47,6 +49,19 @@ NODE_EAGER = ["--no-wasm-lazy-compilation"]
 
 ENGINES = ["native", "tern", "liftoff", "turbofan"]
 NOT_BUILT = "tern: not built"
+
+# ---- WASI suite (--suite wasi): whole programs built for wasm32-wasi from wasi/*.c, *.cpp.
+WASI_DIR = os.path.join(HERE, "wasi")
+WASI_HARNESS = os.path.join(HERE, "node_wasi_harness.js")
+HELLO_C = os.path.join(REPO, "samples", "hello", "hello.c")
+WASI_SYSROOT = "/usr"  # Debian's wasi-libc and libc++-19-dev-wasm32
+# No FMA contraction anywhere, so fluid's float results are the same bits natively.
+WASI_COMMON = ["-O2", "-ffp-contract=off", "-Wall", "-Wextra", "-I", WASI_DIR]
+WASI_CXX = ["-std=c++20", "-fno-exceptions", "-DJSON_NOEXCEPTION"]
+# node: Liftoff only with eager compilation (as in the kernel suite), and node's defaults
+# (lazy compilation, Liftoff first then TurboFan tier-up), the way `node app.js` runs.
+WASI_ENGINES = ["native", "tern", "liftoff", "node"]
+NODE_TIERS = {"liftoff": ["--liftoff-only"] + NODE_EAGER, "node": []}
 
 
 # ---------------------------------------------------------------- building
@@ -305,22 +320,24 @@ def check_checksums(name, sums, mismatches, failed=()):
     return "ok", bad
 
 
-def print_kernel_table(results):
-    headers = ["kernel", "native ms", "tern ms", "liftoff ms", "turbofan ms",
-               "tern/liftoff", "tern/native", "liftoff/native", "turbofan/native", "checksum"]
-    pairs = [("tern", "liftoff"), ("tern", "native"), ("liftoff", "native"), ("turbofan", "native")]
+KERNEL_PAIRS = [("tern", "liftoff"), ("tern", "native"), ("liftoff", "native"), ("turbofan", "native")]
+WASI_PAIRS = [("tern", "liftoff"), ("tern", "node"), ("tern", "native"), ("liftoff", "native"), ("node", "native")]
+
+
+def print_kernel_table(results, engines=ENGINES, pairs=KERNEL_PAIRS, first="kernel"):
+    headers = [first] + [f"{e} ms" for e in engines] + [f"{a}/{b}" for a, b in pairs] + ["checksum"]
     rows, ratios = [], {p: [] for p in pairs}
     for name, r in results.items():
         # A time computed with a wrong checksum is shown with "!" and compared with nothing.
-        ok = {e: r[e] if e not in r["bad"] else None for e in ENGINES}
-        row = [name] + [fmt_ms(r[e]) + (" !" if e in r["bad"] else "") for e in ENGINES]
+        ok = {e: r[e] if e not in r["bad"] else None for e in engines}
+        row = [name] + [fmt_ms(r[e]) + (" !" if e in r["bad"] else "") for e in engines]
         for a, b in pairs:
             row.append(fmt_ratio(ok[a], ok[b]))
             if isinstance(ok[a], float) and isinstance(ok[b], float) and ok[b] > 0:
                 ratios[(a, b)].append(ok[a] / ok[b])
         row.append(r["check"])
         rows.append(row)
-    gm = ["geomean", "", "", "", ""]
+    gm = ["geomean"] + [""] * len(engines)
     for p in pairs:
         g = geomean(ratios[p])
         gm.append(f"{g:.2f}" if g else "-")
@@ -375,12 +392,192 @@ def run_compile(args, big, mismatches):
     return {"code_bytes": code, "compile_ms": out, "check": check}
 
 
+# ---------------------------------------------------------------- WASI suite
+
+def wasi_link(driver, obj, out):
+    """Link a wasm32-wasi command the way the clang driver does, minus wasm-opt.
+
+    clang runs wasm-opt after linking when it is on PATH (and clang-19's --no-wasm-opt drops
+    the link step altogether), so take the driver's wasm-ld command line from -### and run
+    only that."""
+    p = subprocess.run([driver, "--target=wasm32-wasi", f"--sysroot={WASI_SYSROOT}", "-###", obj, "-o", out],
+                       capture_output=True, text=True)
+    for line in p.stderr.splitlines():
+        argv = shlex.split(line)
+        if argv and os.path.basename(argv[0]).startswith("wasm-ld"):
+            sh(argv)
+            return
+    sys.exit(f"run.py: {driver} -### printed no wasm-ld command:\n{p.stderr}")
+
+
+def wasi_include_dir(args):
+    """A directory holding only a link to nlohmann/, so no host header leaks into wasm builds
+    (the wasm32-wasi driver also searches /usr/include); the same trick as samples/meson.build."""
+    d = os.path.join(args.out, "wasm-include")
+    os.makedirs(d, exist_ok=True)
+    link = os.path.join(d, "nlohmann")
+    if not os.path.exists(link):
+        os.symlink(os.path.join(args.json_include, "nlohmann"), link)
+    return d
+
+
+def build_wasi_program(args, name, src):
+    cxx = src.endswith(".cpp")
+    deps = [src, __file__, os.path.join(WASI_DIR, "wasi_bench.h")]
+    wasm = os.path.join(args.out, name + ".wasm")
+    native = os.path.join(args.out, name + ".native")
+    lang = WASI_CXX if cxx else []
+    if stale(wasm, deps):
+        driver = args.cxx if cxx else args.cc
+        obj = wasm[:-len(".wasm")] + ".wasi.o"
+        inc = ["-isystem", wasi_include_dir(args)] if cxx else []
+        sh([driver, "--target=wasm32-wasi", f"--sysroot={WASI_SYSROOT}"] + WASI_COMMON + lang + inc
+           + ["-c", "-o", obj, src])
+        wasi_link(driver, obj, wasm)
+    if stale(native, deps):
+        sh([args.native_cxx if cxx else args.native_cc] + WASI_COMMON + lang + ["-o", native, src])
+    return {"name": name, "wasm": wasm, "native": native}
+
+
+def build_wasi(args):
+    os.makedirs(args.out, exist_ok=True)
+    srcs = sorted(f for f in os.listdir(WASI_DIR) if f.endswith((".c", ".cpp")))
+    names = {os.path.splitext(f)[0]: f for f in srcs}
+    wanted = args.programs.split(",") if args.programs else sorted(names)
+    unknown = set(wanted) - set(names)
+    if unknown:
+        sys.exit(f"run.py: unknown WASI programs: {', '.join(sorted(unknown))} (have: {', '.join(sorted(names))})")
+    progs = []
+    for name in wanted:
+        print(f"  build wasi {name}", file=sys.stderr)
+        progs.append(build_wasi_program(args, name, os.path.join(WASI_DIR, names[name])))
+    hello = build_wasi_program(args, "hello", HELLO_C)
+    return progs, hello
+
+
+def wasi_cmd(args, engine, item):
+    if engine == "native":
+        return [item["native"]]
+    if engine == "tern":
+        return [args.tern_cli, "run", item["wasm"]] if os.path.exists(args.tern_cli) else None
+    return [args.node] + NODE_TIERS[engine] + [WASI_HARNESS, item["wasm"]]
+
+
+def run_wasi_programs(args, progs, mismatches):
+    results = {}
+    for prog in progs:
+        res, sums = {}, {}
+        for engine in WASI_ENGINES:
+            cmd = wasi_cmd(args, engine, prog)
+            if cmd is None:
+                res[engine] = NOT_BUILT
+                continue
+            print(f"  run wasi {prog['name']:<10} {engine}", file=sys.stderr)
+            try:
+                res[engine], sums[engine] = best_of(args, cmd, "run_ms", args.repeat)
+            except EngineError as e:
+                res[engine] = "error"
+                print(f"  {engine} on {prog['name']}: {e}", file=sys.stderr)
+                mismatches.append(f"wasi {prog['name']}: {engine} failed: {e}")
+        failed = [e for e in WASI_ENGINES if res[e] == "error"]
+        res["check"], bad = check_checksums("wasi " + prog["name"], sums, mismatches, failed)
+        res["bad"] = sorted(bad)
+        res["checksums"] = {e: sorted(s) for e, s in sums.items()}
+        results[prog["name"]] = res
+    return results
+
+
+def run_instantiation(args, items, mismatches):
+    """Best and median time to a callable instance of an already compiled module."""
+    engines = [("tern", lambda w: [args.tern, w, "--instantiate", str(args.instantiate_count)]
+                if os.path.exists(args.tern) else None)]
+    for tier in ("liftoff", "node"):
+        engines.append((tier, lambda w, t=tier: [args.node] + NODE_TIERS[t]
+                        + [WASI_HARNESS, "--instantiate", str(args.instantiate_count), w]))
+    rows, out = [], {}
+    for item in items:
+        row, out[item["name"]] = [item["name"], f"{os.path.getsize(item['wasm']) / 1024:.0f}"], {}
+        for engine, make in engines:
+            cmd = make(item["wasm"])
+            if cmd is None:
+                row += [NOT_BUILT, "-"]
+                continue
+            print(f"  instantiate {item['name']:<10} {engine}", file=sys.stderr)
+            try:
+                r = run_once(cmd, args.timeout)
+                best, median = float(r["instantiate_best_ms"]), float(r["instantiate_median_ms"])
+            except (EngineError, KeyError) as e:
+                mismatches.append(f"instantiate {item['name']}: {engine} failed: {e}")
+                row += ["error", "-"]
+                continue
+            out[item["name"]][engine] = {"best_ms": best, "median_ms": median}
+            row += [f"{best * 1e3:.0f}", f"{median * 1e3:.0f}"]
+        rows.append(row)
+    print(f"\ninstantiation: module already compiled, time to a callable instance in microseconds, "
+          f"{args.instantiate_count} instantiations each (node: new WebAssembly.Instance with the WASI imports)")
+    print(table(["module", "KiB", "tern best", "tern median", "liftoff best", "liftoff median",
+                 "node best", "node median"], rows))
+    return out
+
+
+def run_startup(args, hello, mismatches):
+    """Whole-process time of the hello sample, by hyperfine."""
+    if not shutil.which(args.hyperfine):
+        print(f"\nstartup: {args.hyperfine} not found, skipped")
+        return None
+    cmds = [("native", [hello["native"], "one", "two"])]
+    if os.path.exists(args.tern_cli):
+        cmds.append(("tern run", [args.tern_cli, "run", hello["wasm"], "one", "two"]))
+    cmds.append(("node, liftoff only", [args.node] + NODE_TIERS["liftoff"] + [WASI_HARNESS, hello["wasm"], "one", "two"]))
+    cmds.append(("node", [args.node, WASI_HARNESS, hello["wasm"], "one", "two"]))
+    # The programs must say the same thing before they are timed: the greeting and arguments
+    # (not argv[0], the file name, nor the environment: node and tern pass the guest none).
+    outputs = {}
+    for label, cmd in cmds:
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        outputs[label] = [l for l in p.stdout.splitlines()
+                          if l.startswith(("hello", "argc", "argv[")) and not l.startswith("argv[0]")]
+        if p.returncode != 0 or outputs[label] != outputs["native"]:
+            mismatches.append(f"startup: {label} printed something else than native hello (exit {p.returncode})")
+    with tempfile.TemporaryDirectory() as tmp:
+        export = os.path.join(tmp, "hyperfine.json")
+        print("  startup: hyperfine", file=sys.stderr)
+        hf = [args.hyperfine, "-N", "--warmup", "3", "--runs", str(args.startup_runs), "--export-json", export]
+        for label, cmd in cmds:
+            hf += ["-n", label, " ".join(shlex.quote(c) for c in cmd)]
+        sh(hf, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        data = json.load(open(export))["results"]
+    rows, out = [], {}
+    native_mean = data[0]["mean"]
+    for r in data:
+        out[r["command"]] = {k: r[k] for k in ("mean", "stddev", "median", "min", "max")}
+        rows.append([r["command"], f"{r['mean'] * 1e3:.1f} ± {r['stddev'] * 1e3:.1f}", f"{r['min'] * 1e3:.1f}",
+                     f"{r['mean'] / native_mean:.1f}"])
+    print(f"\nstartup: whole process of hello.wasm one two (samples/hello), hyperfine, "
+          f"{args.startup_runs} runs after 3 warmups, ms")
+    print(table(["command", "mean ± σ", "min", "x native"], rows))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description="Build and run the tern benchmarks.")
     ap.add_argument("--build", default=os.environ.get("BUILD", os.path.join(REPO, "build")),
                     help="meson build dir, where tests/bench/tern-bench lives (default: $BUILD or build/)")
     ap.add_argument("--out", help="where kernels are built (default: BUILD/bench)")
     ap.add_argument("--tern", help="tern-bench binary (default: BUILD/tests/bench/tern-bench)")
+    ap.add_argument("--suite", choices=["all", "kernels", "wasi"], default="all",
+                    help="kernels: run() kernels and compile time; wasi: WASI programs, instantiation "
+                         "and startup; all (default): both")
+    ap.add_argument("--tern-cli", help="tern binary for the wasi suite (default: BUILD/host/cli/tern)")
+    ap.add_argument("--programs", help="comma-separated subset of WASI programs (wasi/*.c, *.cpp)")
+    ap.add_argument("--instantiate-count", type=int, default=50,
+                    help="instantiations per module and engine (default 50)")
+    ap.add_argument("--startup-runs", type=int, default=30, help="hyperfine runs per startup command (default 30)")
+    ap.add_argument("--hyperfine", default="hyperfine", help="hyperfine binary (default hyperfine)")
+    ap.add_argument("--cxx", default="clang++-19", help="C++ compiler for wasm32-wasi (default clang++-19)")
+    ap.add_argument("--native-cxx", default="clang++-19", help="C++ compiler for native (default clang++-19)")
+    ap.add_argument("--json-include", default="/usr/include",
+                    help="directory holding nlohmann/json.hpp (default /usr/include)")
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs (default 3)")
     ap.add_argument("--kernels", help="comma-separated subset of kernels")
     ap.add_argument("--no-compile", action="store_true", help="skip the compile-time section")
@@ -395,19 +592,36 @@ def main():
     args = ap.parse_args()
     args.out = os.path.abspath(args.out or os.path.join(args.build, "bench"))
     args.tern = os.path.abspath(args.tern or os.path.join(args.build, "tests", "bench", "tern-bench"))
+    args.tern_cli = os.path.abspath(args.tern_cli or os.path.join(args.build, "host", "cli", "tern"))
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
-    for tool in (args.cc, args.wasm_ld, args.native_cc, args.node):
+    tools = [args.cc, args.native_cc, args.node]
+    tools += [args.wasm_ld] if args.suite != "wasi" else []
+    tools += [args.cxx, args.native_cxx] if args.suite != "kernels" else []
+    for tool in tools:
         if not shutil.which(tool):
             sys.exit(f"run.py: {tool} not found")
 
-    kernels, big = build(args)
     mismatches = []
-    results = run_kernels(args, kernels, mismatches)
-    print(f"\nrun() time in ms, best of {args.repeat}; ratios < 1 mean the left engine is faster; "
-          + (f"tern-bench: {args.tern}" if os.path.exists(args.tern) else NOT_BUILT))
-    print_kernel_table(results)
-    compile_results = run_compile(args, big, mismatches) if big else None
+    results = compile_results = None
+    if args.suite != "wasi":
+        kernels, big = build(args)
+        results = run_kernels(args, kernels, mismatches)
+        print(f"\nrun() time in ms, best of {args.repeat}; ratios < 1 mean the left engine is faster; "
+              + (f"tern-bench: {args.tern}" if os.path.exists(args.tern) else NOT_BUILT))
+        print_kernel_table(results)
+        compile_results = run_compile(args, big, mismatches) if big else None
+    wasi_results = None
+    if args.suite != "kernels":
+        progs, hello = build_wasi(args)
+        wasi_results = {"programs": run_wasi_programs(args, progs, mismatches)}
+        print(f"\nWASI programs: work time in ms as timed by the program itself (clock_gettime around "
+              f"the work; startup, compilation and input generation excluded), best of {args.repeat}; "
+              f"tern = `tern run`, liftoff = node --liftoff-only, node = node's default tiers"
+              + ("" if os.path.exists(args.tern_cli) else f"; tern: not built ({args.tern_cli})"))
+        print_kernel_table(wasi_results["programs"], WASI_ENGINES, WASI_PAIRS, "program")
+        wasi_results["instantiate"] = run_instantiation(args, progs + [hello], mismatches)
+        wasi_results["startup"] = run_startup(args, hello, mismatches)
 
     if mismatches:
         print("\n" + "!" * 72)
@@ -417,7 +631,7 @@ def main():
         print("!" * 72)
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"repeat": args.repeat, "kernels": results, "compile": compile_results,
+            json.dump({"repeat": args.repeat, "kernels": results, "compile": compile_results, "wasi": wasi_results,
                        "problems": mismatches}, f, indent=2)
     return 1 if mismatches else 0
 
