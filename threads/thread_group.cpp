@@ -24,8 +24,9 @@
 //    program that starts threads in a loop holds only the running ones.
 // 6. Native threads are pthreads whose stack gives the thread's code the configured size.
 //    glibc carves the static TLS block out of the top of a thread's stack (about 800 KiB under
-//    ThreadSanitizer), so that overhead, measured once per process, is added to the request.
-//    The wasm stack limit comes from the resulting stack (runtime/instance.cpp).
+//    ThreadSanitizer), so that overhead, measured once per process, is added to the request,
+//    and so is the room below the wasm stack limit that runtime/instance.cpp keeps for host
+//    functions and signal frames (at most kHostStackReserve): wasm code gets the size asked for.
 #include "threads/thread_group.h"
 
 #include <pthread.h>
@@ -51,6 +52,8 @@ namespace {
 
 // How much of a new thread's stack is used before its start routine runs (static TLS, the
 // thread descriptor), measured once with a probe thread.
+constexpr size_t kHostStackReserve = 256 * 1024;  // thread_stack_limit() in runtime/instance.cpp
+
 size_t stack_overhead() {
   static const size_t overhead = [] {
     size_t used = 0;
@@ -159,7 +162,7 @@ int32_t ThreadGroup::spawn(uint32_t start_arg) {
   pthread_attr_t attr;
   if (pthread_attr_init(&attr) != 0) return release(SpawnFailure::OsThread);
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  size_t stack = std::max<size_t>(limits_.stack_size + stack_overhead(), PTHREAD_STACK_MIN);
+  size_t stack = std::max<size_t>(limits_.stack_size + stack_overhead() + kHostStackReserve, PTHREAD_STACK_MIN);
   stack = (stack + page - 1) / page * page;
   pthread_attr_setstacksize(&attr, stack);
 

@@ -19,7 +19,7 @@ namespace tern {
 
 struct ThreadLimits {
   uint32_t max_threads = 64;          // spawned threads running at once (the main one not counted)
-  size_t stack_size = size_t{8} << 20;  // stack for each spawned thread's code, in bytes (TLS extra)
+  size_t stack_size = size_t{8} << 20;  // wasm stack of each spawned thread, in bytes (TLS and host room extra)
 };
 
 // Thread ids are in [1, kMaxThreadId] (wasi-threads reserves the upper bits).

@@ -288,7 +288,8 @@ extern const Command kRunCommand = {
         "  --timeout DURATION   interrupt the guest after DURATION (e.g. 500ms, 10s, 2m)\n"
         "  --max-threads N      wasi-threads: at most N spawned threads at once (default 64);\n"
         "                       thread-spawn past it returns -1 and warns once\n"
-        "  --thread-stack SIZE  native stack of each spawned thread (default 8MiB)\n"
+        "  --thread-stack SIZE  wasm stack of each spawned thread (default 8MiB; tern adds\n"
+        "                       room for TLS and host calls)\n"
         TERN_CLI_FEATURE_OPTIONS_HELP
         "  -h, --help           show this help\n"
         "\n"

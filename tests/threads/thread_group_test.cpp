@@ -131,6 +131,24 @@ TEST_CASE("wasi-threads: past max_threads spawn fails at once, and the warning c
   CHECK(p.group->spawn(1) == static_cast<int32_t>(SpawnFailure::Ending));
 }
 
+TEST_CASE("wasi-threads: finished threads are reaped; 500 spawns through 4 slots") {
+  Program p({.max_threads = 4, .stack_size = 256 * 1024});
+  int32_t last = 0;
+  for (int i = 0; i < 500; ++i) {
+    int32_t tid = p.group->spawn(1);
+    while (tid == static_cast<int32_t>(SpawnFailure::TooManyThreads)) {
+      std::this_thread::sleep_for(50us);
+      tid = p.group->spawn(1);
+    }
+    REQUIRE(tid == last + 1);  // ids are handed out in order and never reused
+    last = tid;
+  }
+  CHECK(p.await(0, 500));
+  CHECK(p.load(4) == 500 * 501 / 2);
+  p.group->finish();
+  CHECK(p.group->running() == 0);
+}
+
 TEST_CASE("wasi-threads: a module without wasi_thread_start cannot spawn") {
   Program p({}, "nostart");
   auto r = p.main->call("spawn", {});
