@@ -51,7 +51,8 @@ class ThreadGroup {
   const ThreadLimits& limits() const { return limits_; }
 
   // The host function a module imports as `wasi`.`thread-spawn`: (i32) -> i32. It refers to
-  // the group weakly (the group owns the imports that own this function).
+  // the group weakly (the group owns the imports that own this function), so the owner must
+  // keep the group alive until finish() has returned.
   static std::shared_ptr<HostFunc> make_spawn_function(const std::shared_ptr<ThreadGroup>& group);
 
   // What every spawned thread instantiates: the module again, with these imports (the same
