@@ -128,42 +128,26 @@ void Compiler::free_slot(const Slot& s) {
 
 void Compiler::release(ValType t, uint8_t reg) { (is_fp(t) ? regs_.xmm : regs_.gp)[reg] = kFree; }
 
-uint8_t Compiler::alloc_gp() {
-  for (uint8_t r : kAllocGp)
-    if (regs_.gp[r] == kFree) {
-      regs_.gp[r] = kTemp;
+// A free register of the class; else a local's cached copy is dropped; else the register
+// holding the deepest value (the one needed last) is spilled.
+uint8_t Compiler::alloc_in(bool fp) {
+  auto& owners = fp ? regs_.xmm : regs_.gp;
+  std::span<const uint8_t> order = fp ? std::span<const uint8_t>(kAllocXmm) : std::span<const uint8_t>(kAllocGp);
+  for (uint8_t r : order)
+    if (owners[r] == kFree) {
+      owners[r] = kTemp;
       return r;
     }
-  if (evict_local_cache(false)) return alloc_gp();
-  // Spill the register holding the deepest value (the one needed last).
+  if (evict_local_cache(fp)) return alloc_in(fp);
   int best = -1;
-  for (uint8_t r : kAllocGp)
-    if (regs_.gp[r] >= 0 && (best < 0 || regs_.gp[r] < regs_.gp[best])) best = r;
+  for (uint8_t r : order)
+    if (owners[r] >= 0 && (best < 0 || owners[r] < owners[best])) best = r;
   if (best < 0) {
-    fail("internal: out of GP registers");
-    return kAllocGp[0];
+    fail(fp ? "internal: out of XMM registers" : "internal: out of GP registers");
+    return order[0];
   }
-  spill_slot(static_cast<uint32_t>(regs_.gp[best]));
-  regs_.gp[best] = kTemp;
-  return static_cast<uint8_t>(best);
-}
-
-uint8_t Compiler::alloc_xmm() {
-  for (uint8_t r : kAllocXmm)
-    if (regs_.xmm[r] == kFree) {
-      regs_.xmm[r] = kTemp;
-      return r;
-    }
-  if (evict_local_cache(true)) return alloc_xmm();
-  int best = -1;
-  for (uint8_t r : kAllocXmm)
-    if (regs_.xmm[r] >= 0 && (best < 0 || regs_.xmm[r] < regs_.xmm[best])) best = r;
-  if (best < 0) {
-    fail("internal: out of XMM registers");
-    return kAllocXmm[0];
-  }
-  spill_slot(static_cast<uint32_t>(regs_.xmm[best]));
-  regs_.xmm[best] = kTemp;
+  spill_slot(static_cast<uint32_t>(owners[best]));
+  owners[best] = kTemp;
   return static_cast<uint8_t>(best);
 }
 
@@ -223,6 +207,26 @@ void Compiler::take_gp(uint8_t reg) {
     regs_.gp[other] = owner;
   }
   regs_.gp[reg] = kTemp;
+}
+
+void Compiler::load_typed(ValType t, uint8_t reg, const x86::Mem& m) {
+  switch (t) {
+    case ValType::V128: a_.movdqu(xmm(reg), m); break;
+    case ValType::F32: a_.movss(xmm(reg), m); break;
+    case ValType::F64: a_.movsd(xmm(reg), m); break;
+    case ValType::I32: a_.mov(x86::gpd(reg), m); break;
+    default: a_.mov(x86::gpq(reg), m); break;
+  }
+}
+
+void Compiler::store_typed(ValType t, const x86::Mem& m, uint8_t reg) {
+  switch (t) {
+    case ValType::V128: a_.movdqu(m, xmm(reg)); break;
+    case ValType::F32: a_.movss(m, xmm(reg)); break;
+    case ValType::F64: a_.movsd(m, xmm(reg)); break;
+    case ValType::I32: a_.mov(m, x86::gpd(reg)); break;
+    default: a_.mov(m, x86::gpq(reg)); break;
+  }
 }
 
 void Compiler::move_const_gp(const x86::Gp& r, uint64_t bits, ValType t) {
@@ -294,8 +298,6 @@ uint8_t Compiler::pop_reg() {
   (is_fp(t) ? regs_.xmm : regs_.gp)[r] = kTemp;
   return r;
 }
-
-uint8_t Compiler::pop_reg_into_new() { return pop_reg(); }
 
 void Compiler::materialize_flags() {
   for (uint32_t i = 0; i < stack_.size(); ++i) {
@@ -398,252 +400,6 @@ void Compiler::check_interrupt() {
   a_.jne(trap_label(TrapKind::Interrupted));
 }
 
-// ---- control flow -----------------------------------------------------------------------
-
-// Moves the top `count` values into the layout of `target`'s label without changing the
-// compiler's state (invariant 3).
-void Compiler::emit_merge_moves(const Control& target, uint32_t count, bool for_loop) {
-  uint32_t src_base = static_cast<uint32_t>(stack_.size()) - count;
-  uint32_t dst_base = target.base;
-  if (count == 1 && !for_loop) {
-    const Slot& s = stack_[src_base];
-    uint8_t dst = 0;  // rax or xmm0
-    switch (s.loc) {
-      case Loc::Reg:
-      case Loc::Const: load_slot(s, s.type, dst); break;
-      case Loc::Flags:
-        a_.set(s.cond, x86::al);
-        a_.movzx(x86::eax, x86::al);
-        break;
-      case Loc::Stack:
-        switch (s.type) {
-          case ValType::V128: a_.movdqu(x86::xmm0, slot_mem(src_base)); break;
-          case ValType::F32: a_.movss(x86::xmm0, slot_mem(src_base)); break;
-          case ValType::F64: a_.movsd(x86::xmm0, slot_mem(src_base)); break;
-          case ValType::I32: a_.mov(x86::eax, slot_mem(src_base)); break;
-          default: a_.mov(x86::rax, slot_mem(src_base)); break;
-        }
-        break;
-    }
-    return;
-  }
-  // Several values (or loop params): each to its spill slot at the target position. Sources
-  // are at or above their targets, so ascending order never overwrites an unread source.
-  for (uint32_t i = 0; i < count; ++i) {
-    const Slot& s = stack_[src_base + i];
-    uint32_t dst = dst_base + i;
-    switch (s.loc) {
-      case Loc::Reg:
-      case Loc::Const: store_slot_to(s, slot_mem(dst)); break;
-      case Loc::Flags:
-        a_.set(s.cond, x86::r11b);
-        a_.movzx(x86::r11d, x86::r11b);
-        a_.mov(slot_mem(dst), x86::r11);
-        break;
-      case Loc::Stack:
-        if (src_base + i == dst) break;
-        if (s.type == ValType::V128) {
-          a_.movdqu(xmm(kScratchXmm), slot_mem(src_base + i));
-          a_.movdqu(slot_mem(dst), xmm(kScratchXmm));
-        } else {
-          a_.mov(x86::r11, slot_mem(src_base + i));
-          a_.mov(slot_mem(dst), x86::r11);
-        }
-        break;
-    }
-  }
-}
-
-// After a merge label: the stack holds the block's base values (unchanged, spilled) and the
-// merged values in the layout of emit_merge_moves.
-void Compiler::set_merge_state(const Control& c, std::span<const ValType> types) {
-  for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
-  stack_.resize(c.base);
-  regs_.reset();
-  local_reg_.assign(local_reg_.size(), -1);
-  for (uint32_t i = 0; i < c.base; ++i)
-    if (stack_[i].loc == Loc::Reg || stack_[i].loc == Loc::Flags) fail("internal: live register below a block");
-  if (types.size() == 1) {
-    push_reg(types[0], 0);
-    return;
-  }
-  for (ValType t : types) {
-    Slot s;
-    s.type = t;
-    s.loc = Loc::Stack;
-    stack_.push_back(s);
-  }
-  max_depth_ = std::max<uint32_t>(max_depth_, static_cast<uint32_t>(stack_.size()));
-}
-
-void Compiler::on_block(Op op, const BlockSig& sig, bool reachable) {
-  if (!reachable) {
-    // Dead code: keep the nesting so that `end` matches, emit nothing.
-    controls_.push_back(Control{op, sig, static_cast<uint32_t>(stack_.size()), a_.newLabel(), a_.newLabel(), false, false, {}});
-    return;
-  }
-  Control c{op, sig, 0, a_.newLabel(), Label(), false, true, {}};
-  // For `if` the condition is on top of the params.
-  CondCode cc = op == Op::If ? pop_cond() : CondCode::kNE;
-  spill_all();  // moves only: a condition in the flags survives
-  c.base = static_cast<uint32_t>(stack_.size() - sig.params.size());
-  if (op == Op::Loop) {
-    // Back-edges store the params into their slots, so the body must read them from there.
-    for (uint32_t i = c.base; i < stack_.size(); ++i) {
-      if (stack_[i].loc != Loc::Const) continue;
-      store_slot_to(stack_[i], slot_mem(i));
-      stack_[i].loc = Loc::Stack;
-    }
-    a_.bind(c.label);
-    check_interrupt();
-  } else if (op == Op::If) {
-    c.else_label = a_.newLabel();
-    a_.j(negate(cc), c.else_label);
-    c.params_at_entry.assign(stack_.end() - static_cast<ptrdiff_t>(sig.params.size()), stack_.end());
-  }
-  controls_.push_back(std::move(c));
-}
-
-void Compiler::on_else(bool reachable) {
-  Control& c = controls_.back();
-  if (!c.entry_reachable) return;
-  if (reachable) {
-    emit_merge_moves(c, static_cast<uint32_t>(c.sig.results.size()), false);
-    a_.jmp(c.label);
-  }
-  // The else arm starts from the state at `if`: everything below spilled, params as they were.
-  for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
-  stack_.resize(c.base);
-  regs_.reset();
-  local_reg_.assign(local_reg_.size(), -1);
-  for (const Slot& s : c.params_at_entry) stack_.push_back(s);
-  a_.bind(c.else_label);
-  c.else_label = Label();  // bound
-}
-
-void Compiler::on_end(bool reachable) {
-  if (controls_.size() == 1) {  // the function body's end
-    if (reachable) emit_return_sequence();
-    controls_.pop_back();
-    return;
-  }
-  Control c = std::move(controls_.back());
-  controls_.pop_back();
-  if (!c.entry_reachable) return;
-  uint32_t nresults = static_cast<uint32_t>(c.sig.results.size());
-  if (reachable) emit_merge_moves(c, nresults, false);
-  if (c.op == Op::If && c.else_label.isValid()) {
-    // An if without else: the params flow through as results.
-    Label skip = a_.newLabel();
-    if (reachable) a_.jmp(skip);
-    for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
-    stack_.resize(c.base);
-    regs_.reset();
-  local_reg_.assign(local_reg_.size(), -1);
-    for (const Slot& s : c.params_at_entry) stack_.push_back(s);
-    a_.bind(c.else_label);
-    emit_merge_moves(c, nresults, false);
-    a_.bind(skip);
-  }
-  if (c.op != Op::Loop) a_.bind(c.label);
-  set_merge_state(c, c.sig.results);
-}
-
-void Compiler::branch_to(uint32_t depth) {
-  Control& target = control_at(depth);
-  bool loop = target.op == Op::Loop;
-  uint32_t arity = static_cast<uint32_t>(loop ? target.sig.params.size() : target.sig.results.size());
-  if (depth == controls_.size() - 1) {
-    // The function's outermost block: a branch to it is a return.
-    emit_return_sequence();
-    return;
-  }
-  emit_merge_moves(target, arity, loop);
-  a_.jmp(target.label);
-}
-
-void Compiler::on_br(uint32_t depth) { branch_to(depth); }
-
-void Compiler::on_br_if(uint32_t depth) {
-  CondCode cc = pop_cond();
-  Control& target = control_at(depth);
-  bool is_return = depth == controls_.size() - 1;
-  size_t arity = target.op == Op::Loop ? target.sig.params.size() : target.sig.results.size();
-  if (!is_return && arity == 0) {  // nothing to move: branch straight to the target
-    a_.j(cc, target.label);
-    return;
-  }
-  Label skip = a_.newLabel();
-  a_.j(negate(cc), skip);
-  branch_to(depth);
-  a_.bind(skip);
-}
-
-void Compiler::on_br_table(std::span<const uint32_t> targets) {
-  uint8_t idx = pop_reg();
-  // Compare chain for small tables, a jump table of relative offsets for large ones.
-  std::vector<Label> stubs(targets.size());
-  for (auto& l : stubs) l = a_.newLabel();
-  uint32_t n = static_cast<uint32_t>(targets.size() - 1);
-  a_.cmp(x86::gpd(idx), n);
-  a_.jae(stubs[n]);
-  if (n <= 4) {
-    for (uint32_t i = 0; i < n; ++i) {
-      a_.cmp(x86::gpd(idx), i);
-      a_.je(stubs[i]);
-    }
-    a_.jmp(stubs[n]);
-  } else {
-    Label table = a_.newLabel();
-    a_.lea(x86::r11, x86::ptr(table));
-    a_.movsxd(x86::gpq(idx), x86::dword_ptr(x86::r11, x86::gpq(idx), 2));
-    a_.add(x86::gpq(idx), x86::r11);
-    a_.jmp(x86::gpq(idx));
-    a_.align(asmjit::AlignMode::kData, 4);
-    a_.bind(table);
-    for (uint32_t i = 0; i < n; ++i) a_.embedLabelDelta(stubs[i], table, 4);
-  }
-  release(ValType::I32, idx);
-  for (size_t i = 0; i < targets.size(); ++i) {
-    a_.bind(stubs[i]);
-    branch_to(targets[i]);
-  }
-}
-
-void Compiler::emit_return_sequence() {
-  uint32_t n = static_cast<uint32_t>(type_->results.size());
-  uint32_t src_base = static_cast<uint32_t>(stack_.size()) - n;
-  for (uint32_t i = 0; i < n; ++i) {
-    const Slot& s = stack_[src_base + i];
-    x86::Mem dst = x86::ptr(x86::rbp, 16 + result_area_.offsets[i]);
-    switch (s.loc) {
-      case Loc::Reg:
-      case Loc::Const: store_slot_to(s, dst); break;
-      case Loc::Flags:
-        a_.set(s.cond, x86::r11b);
-        a_.movzx(x86::r11d, x86::r11b);
-        a_.mov(dst, x86::r11);
-        break;
-      case Loc::Stack:
-        if (s.type == ValType::V128) {
-          a_.movdqu(xmm(kScratchXmm), slot_mem(src_base + i));
-          a_.movdqu(dst, xmm(kScratchXmm));
-        } else {
-          a_.mov(x86::r11, slot_mem(src_base + i));
-          a_.mov(dst, x86::r11);
-        }
-        break;
-    }
-  }
-  a_.mov(x86::rsp, x86::rbp);
-  a_.pop(x86::rbp);
-  a_.ret();
-}
-
-void Compiler::on_return() { emit_return_sequence(); }
-
-void Compiler::on_unreachable() { a_.jmp(trap_label(TrapKind::Unreachable)); }
-
 // ---- variables --------------------------------------------------------------------------
 
 void Compiler::on_drop(ValType) { pop_slot(); }
@@ -667,13 +423,7 @@ void Compiler::on_local(Op op, uint32_t index, ValType t) {
       return push_reg(t, r);
     }
     uint8_t r = alloc(t);
-    switch (t) {
-      case ValType::V128: a_.movdqu(xmm(r), mem); break;
-      case ValType::F32: a_.movss(xmm(r), mem); break;
-      case ValType::F64: a_.movsd(xmm(r), mem); break;
-      case ValType::I32: a_.mov(x86::gpd(r), mem); break;
-      default: a_.mov(x86::gpq(r), mem); break;
-    }
+    load_typed(t, r, mem);
     return push_reg(t, r);
   }
   // set / tee: written through to the local's slot; the register keeps a cached copy.
@@ -685,13 +435,7 @@ void Compiler::on_local(Op op, uint32_t index, ValType t) {
     return;
   }
   uint8_t r = to_reg(top);
-  switch (t) {
-    case ValType::V128: a_.movdqu(mem, xmm(r)); break;
-    case ValType::F32: a_.movss(mem, xmm(r)); break;
-    case ValType::F64: a_.movsd(mem, xmm(r)); break;
-    case ValType::I32: a_.mov(mem, x86::gpd(r)); break;
-    default: a_.mov(mem, x86::gpq(r)); break;
-  }
+  store_typed(t, mem, r);
   if (op == Op::LocalSet) {
     stack_.pop_back();  // the register passes from the operand to the local's cache
     owners[r] = local_owner(index);
@@ -714,25 +458,13 @@ void Compiler::on_global(Op op, uint32_t index, ValType t) {
   x86::Mem mem = x86::ptr(x86::gpq(cell));
   if (op == Op::GlobalGet) {
     uint8_t r = alloc(t);
-    switch (t) {
-      case ValType::V128: a_.movdqu(xmm(r), mem); break;
-      case ValType::F32: a_.movss(xmm(r), mem); break;
-      case ValType::F64: a_.movsd(xmm(r), mem); break;
-      case ValType::I32: a_.mov(x86::gpd(r), mem); break;
-      default: a_.mov(x86::gpq(r), mem); break;
-    }
+    load_typed(t, r, mem);
     release(ValType::I64, cell);
     push_reg(t, r);
     return;
   }
   uint8_t r = pop_reg();
-  switch (t) {
-    case ValType::V128: a_.movdqu(mem, xmm(r)); break;
-    case ValType::F32: a_.movss(mem, xmm(r)); break;
-    case ValType::F64: a_.movsd(mem, xmm(r)); break;
-    case ValType::I32: a_.mov(mem, x86::gpd(r)); break;
-    default: a_.mov(mem, x86::gpq(r)); break;
-  }
+  store_typed(t, mem, r);
   release(t, r);
   release(ValType::I64, cell);
 }

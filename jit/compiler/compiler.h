@@ -99,8 +99,9 @@ class Compiler : public NullConsumer {
   Slot pop_slot();
   void free_slot(const Slot& s);
 
-  uint8_t alloc_gp();
-  uint8_t alloc_xmm();
+  uint8_t alloc_in(bool fp);
+  uint8_t alloc_gp() { return alloc_in(false); }
+  uint8_t alloc_xmm() { return alloc_in(true); }
   uint8_t alloc(ValType t) { return is_fp(t) ? alloc_xmm() : alloc_gp(); }
   void release(ValType t, uint8_t reg);
   void spill_slot(uint32_t index);
@@ -111,16 +112,19 @@ class Compiler : public NullConsumer {
   void take_gp(uint8_t reg);  // frees a specific GP register (moving its value) and marks it kTemp
   uint8_t to_reg(uint32_t index);  // makes the slot live in a register; returns its id
   uint8_t pop_reg();              // pops the top into a register it now owns (marked kTemp)
-  uint8_t pop_reg_into_new();     // like pop_reg, but never returns a register shared with others
   void materialize_flags();
   x86::CondCode pop_cond();       // pops an i32 condition, returns the cc that means "true"
   void load_slot(const Slot& s, ValType t, uint8_t reg);  // loads any location into a register
   void store_slot_to(const Slot& s, const x86::Mem& dst);  // stores any location to memory
   void move_const_gp(const x86::Gp& r, uint64_t bits, ValType t);
+  // A value of type t between a register and memory (i32 loads zero-extend, invariant 5).
+  void load_typed(ValType t, uint8_t reg, const x86::Mem& m);
+  void store_typed(ValType t, const x86::Mem& m, uint8_t reg);
 
   // ---- control (compiler.cpp) ----
   void emit_merge_moves(const Control& target, uint32_t count, bool for_loop);
   void set_merge_state(const Control& c, std::span<const ValType> types);
+  void restore_if_entry(const Control& c);  // the state an else arm starts from
   Control& control_at(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
   void branch_to(uint32_t depth);
   void emit_return_sequence();

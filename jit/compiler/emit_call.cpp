@@ -42,13 +42,7 @@ void Compiler::push_call_results(const FuncType& type) {
     ValType t = type.results[i];
     uint8_t r = alloc(t);
     x86::Mem src = x86::ptr(x86::rsp, res.offsets[i]);
-    switch (t) {
-      case ValType::V128: a_.movdqu(xmm(r), src); break;
-      case ValType::F32: a_.movss(xmm(r), src); break;
-      case ValType::F64: a_.movsd(xmm(r), src); break;
-      case ValType::I32: a_.mov(x86::gpd(r), src); break;
-      default: a_.mov(x86::gpq(r), src); break;
-    }
+    load_typed(t, r, src);
     push_reg(t, r);
   }
 }
@@ -65,10 +59,12 @@ void Compiler::leave_frame() {
 
 void Compiler::on_call(Op op, uint32_t func, const FuncType& type) {
   materialize_flags();
-  bool tail = op == Op::ReturnCall && tail_call_fits(type);
+  // A real tail call never switches instances (invariant: r15 needs no restore after a direct
+  // call), so an imported callee, possibly another instance's, gets an ordinary call.
+  bool imported = func < m_.num_imported_functions;
+  bool tail = op == Op::ReturnCall && tail_call_fits(type) && !imported;
   store_call_args(type, tail);
   spill_all();
-  bool imported = func < m_.num_imported_functions;
   if (imported) {
     a_.mov(x86::rax, x86::ptr(x86::r15, vmctx_offset::kFuncs));
     a_.mov(x86::rax, x86::ptr(x86::rax, 8 * static_cast<int32_t>(func)));
@@ -85,8 +81,7 @@ void Compiler::on_call(Op op, uint32_t func, const FuncType& type) {
     return;
   }
   a_.call(x86::rax);
-  // Restored after every call: a tail call in the callee may have switched instances.
-  restore_vmctx();
+  if (imported) restore_vmctx();
   push_call_results(type);
   if (op == Op::ReturnCall) emit_return_sequence();  // arguments too large for a tail call
 }
@@ -110,13 +105,34 @@ void Compiler::on_call_indirect(Op op, uint32_t type_index, uint32_t table, cons
   a_.cmp(x86::gpd(idx), x86::dword_ptr(x86::r11, funcref_offset::kSigId));
   a_.jne(trap_label(TrapKind::IndirectCallTypeMismatch));
   release(ValType::I32, idx);
-  a_.mov(x86::r15, x86::ptr(x86::r11, funcref_offset::kVmctx));
-  a_.mov(x86::r14, x86::ptr(x86::r15, vmctx_offset::kMem0Base));
   if (tail) {
+    // Same instance: reuse the frame. Another instance: an ordinary call from here, with the
+    // arguments copied down to [rsp] and the results up to this function's own result area.
+    Label cross = a_.newLabel();
+    a_.cmp(x86::r15, x86::ptr(x86::r11, funcref_offset::kVmctx));
+    a_.jne(cross);
     leave_frame();
     a_.jmp(x86::ptr(x86::r11, funcref_offset::kCode));
+    a_.bind(cross);
+    max_out_area_ = std::max(max_out_area_, call_area_size(type));
+    for (int32_t off = 0; off < area_layout(type.params).size; off += 8) {
+      a_.mov(x86::rax, x86::ptr(x86::rbp, 16 + off));
+      a_.mov(x86::ptr(x86::rsp, off), x86::rax);
+    }
+    a_.mov(x86::r15, x86::ptr(x86::r11, funcref_offset::kVmctx));
+    a_.mov(x86::r14, x86::ptr(x86::r15, vmctx_offset::kMem0Base));
+    a_.call(x86::ptr(x86::r11, funcref_offset::kCode));
+    restore_vmctx();
+    for (int32_t off = 0; off < area_layout(type.results).size; off += 8) {
+      a_.mov(x86::rax, x86::ptr(x86::rsp, off));
+      a_.mov(x86::ptr(x86::rbp, 16 + off), x86::rax);
+    }
+    leave_frame();
+    a_.ret();
     return;
   }
+  a_.mov(x86::r15, x86::ptr(x86::r11, funcref_offset::kVmctx));
+  a_.mov(x86::r14, x86::ptr(x86::r15, vmctx_offset::kMem0Base));
   a_.call(x86::ptr(x86::r11, funcref_offset::kCode));
   restore_vmctx();
   push_call_results(type);

@@ -41,3 +41,28 @@
   (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)
   (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)
   (i64.const 0) (i64.const 0) (i64.const 7)) (i64.const 107))
+
+;; A tail call into another instance takes the ordinary-call path (the caller's r15 must
+;; survive); results still arrive in the tail-calling function's own result area.
+(module $other
+  (memory 1)
+  (data (i32.const 0) "\2a")
+  (func (export "load_plus") (param i32 i64) (result i64)
+    (i64.add (i64.load8_u (local.get 0)) (local.get 1))))
+(register "other" $other)
+(module
+  (type $t (func (param i32 i64) (result i64)))
+  (import "other" "load_plus" (func $load_plus (type $t)))
+  (memory 1)
+  (data (i32.const 0) "\07")
+  (table 1 funcref)
+  (elem (i32.const 0) $load_plus)
+  (func (export "via_table") (param i64) (result i64)
+    (return_call_indirect (type $t) (i32.const 0) (local.get 0) (i32.const 0)))
+  (func (export "via_import") (param i64) (result i64)
+    (return_call $load_plus (i32.const 0) (local.get 0)))
+  (func (export "own_memory") (result i64)
+    (i64.add (call $load_plus (i32.const 0) (i64.const 0)) (i64.load8_u (i32.const 0)))))
+(assert_return (invoke "via_table" (i64.const 100)) (i64.const 142))
+(assert_return (invoke "via_import" (i64.const 1)) (i64.const 43))
+(assert_return (invoke "own_memory") (i64.const 49))
