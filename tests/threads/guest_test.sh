@@ -3,7 +3,8 @@
 #   guest_test.sh GROUP TERN SAMPLES_DIR
 # kit-check: the thread kit's self-test, single-threaded and with 1, 4 and 8 threads.
 # json-stress: 4 worker threads plus client and server, a fixed iteration count, run twice;
-# both runs and an all-on-the-main-thread run (--serial) must print the same totals, exit 0.
+# both runs and an all-on-the-main-thread run (--serial) must print the same totals, exit 0;
+# a short timed run; and a run past --max-threads must fail cleanly (exit 3).
 set -u
 group=$1 tern=$2 samples=$3
 tmp=$(mktemp -d)
@@ -44,6 +45,11 @@ json-stress)
   # A short timed run: it must finish cleanly; its checksums are not compared.
   run timed "$samples/json-stress.wasm" --threads 4 --seconds 1
   grep -q "^timed: " "$tmp/timed.out" || fail "json-stress --seconds: no 'timed:' line"
+  # thread-spawn refused (--max-threads): thread_create fails cleanly, the program exits 3.
+  "$tern" run --max-threads 2 "$samples/json-stress.wasm" --threads 4 --iterations 10 >"$tmp/max.out" 2>"$tmp/max.err"
+  rc=$?
+  [[ $rc -eq 3 ]] || fail "json-stress past --max-threads: exit $rc, expected 3"
+  grep -q "cannot start the worker thread" "$tmp/max.err" || fail "json-stress past --max-threads: no error message"
   ;;
 *)
   echo "unknown group $group" >&2
