@@ -63,6 +63,15 @@ WASI_CXX = ["-std=c++20", "-fno-exceptions", "-DJSON_NOEXCEPTION"]
 WASI_ENGINES = ["native", "tern", "liftoff", "node"]
 NODE_TIERS = {"liftoff": ["--liftoff-only"] + NODE_EAGER, "node": []}
 
+# ---- threads suite (--suite threads): two threads over one shared memory, threads/contention.wat.
+THREADS_WAT = os.path.join(HERE, "threads", "contention.wat")
+THREADS_HARNESS = os.path.join(HERE, "node_threads_harness.js")
+THREADS_ENGINES = ["tern", "liftoff", "node"]
+# (JSON key, row label, True if higher is better); best-of-N picks per key.
+THREADS_METRICS = [("incr_ms", "incr: 2 threads x N atomic adds, ms", False),
+                   ("incr_ops_per_s", "incr: million atomic adds/s", True),
+                   ("pingpong_round_trip_us", "ping-pong: wait/notify round trip, us", False)]
+
 
 # ---------------------------------------------------------------- building
 
@@ -559,15 +568,92 @@ def run_startup(args, hello, mismatches):
     return out
 
 
+# ---------------------------------------------------------------- threads suite
+
+def build_threads(args):
+    os.makedirs(args.out, exist_ok=True)
+    wasm = os.path.join(args.out, "contention.wasm")
+    if stale(wasm, [THREADS_WAT]):
+        print("  build threads contention.wasm", file=sys.stderr)
+        sh([args.wat2wasm, "--enable-threads", THREADS_WAT, "-o", wasm])
+    return wasm
+
+
+def threads_cmd(args, engine, wasm):
+    sizes = ["--incr", str(args.incr), "--ping", str(args.pingpong_rounds)]
+    if engine == "tern":
+        return [args.tern_threads, wasm] + sizes if os.path.exists(args.tern_threads) else None
+    return [args.node] + NODE_TIERS[engine] + [THREADS_HARNESS, wasm] + sizes
+
+
+def run_threads(args, wasm, mismatches):
+    """Best of N per metric and engine; every run must leave counter == 2N and turn == 2R."""
+    results = {}
+    for engine in THREADS_ENGINES:
+        cmd = threads_cmd(args, engine, wasm)
+        if cmd is None:
+            results[engine] = NOT_BUILT
+            continue
+        print(f"  run threads {engine}", file=sys.stderr)
+        best, check = {}, "ok"
+        try:
+            for _ in range(args.repeat):
+                r = run_once(cmd, args.timeout)
+                for key, _, higher in THREADS_METRICS:
+                    if key not in r:
+                        raise EngineError(f"output has no {key!r}: {r}")
+                    v = float(r[key])
+                    if key not in best or (v > best[key] if higher else v < best[key]):
+                        best[key] = v
+                for got, want in (("counter", "expected_counter"), ("turn", "expected_turn")):
+                    if r.get(got) != r.get(want) or r.get(want) is None:
+                        check = "MISMATCH"
+                        mismatches.append(f"threads: {engine} {got} {r.get(got)} != {r.get(want)}")
+        except EngineError as e:
+            print(f"  {engine} on threads: {e}", file=sys.stderr)
+            mismatches.append(f"threads: {engine} failed: {e}")
+            results[engine] = "error"
+            continue
+        best["check"] = check
+        results[engine] = best
+
+    def cell(engine, key):
+        r = results[engine]
+        if isinstance(r, str):
+            return r
+        v = r[key] / 1e6 if key == "incr_ops_per_s" else r[key]
+        return fmt_ms(v)
+
+    def value(engine, key):
+        r = results[engine]
+        return r[key] if isinstance(r, dict) else None
+
+    rows = []
+    for key, label, _ in THREADS_METRICS:
+        rows.append([label] + [cell(e, key) for e in THREADS_ENGINES]
+                    + [fmt_ratio(value("tern", key), value(o, key)) for o in ("liftoff", "node")])
+    rows.append([f"check: counter == {2 * args.incr}, turn == {2 * args.pingpong_rounds}"]
+                + [r if isinstance(r, str) else r["check"] for r in (results[e] for e in THREADS_ENGINES)]
+                + ["", ""])
+    print(f"\nthreads: threads/contention.wasm, two threads (one instance each) over one shared memory; "
+          f"N = {args.incr} adds per thread, R = {args.pingpong_rounds} round trips; best of {args.repeat}; "
+          f"ratios < 1 mean tern is faster, except for adds/s (> 1: tern is faster); "
+          f"liftoff = node --liftoff-only, node = node's default tiers (worker_threads)"
+          + ("" if os.path.exists(args.tern_threads) else f"; tern: not built ({args.tern_threads})"))
+    print(table(["metric", "tern", "liftoff", "node default", "tern/liftoff", "tern/node"], rows))
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser(description="Build and run the tern benchmarks.")
     ap.add_argument("--build", default=os.environ.get("BUILD", os.path.join(REPO, "build")),
                     help="meson build dir, where tests/bench/tern-bench lives (default: $BUILD or build/)")
     ap.add_argument("--out", help="where kernels are built (default: BUILD/bench)")
     ap.add_argument("--tern", help="tern-bench binary (default: BUILD/tests/bench/tern-bench)")
-    ap.add_argument("--suite", choices=["all", "kernels", "wasi"], default="all",
+    ap.add_argument("--suite", choices=["all", "kernels", "wasi", "threads"], default="all",
                     help="kernels: run() kernels and compile time; wasi: WASI programs, instantiation "
-                         "and startup; all (default): both")
+                         "and startup; threads: atomic contention and wait/notify ping-pong; "
+                         "all (default): the three")
     ap.add_argument("--tern-cli", help="tern binary for the wasi suite (default: BUILD/host/cli/tern)")
     ap.add_argument("--programs", help="comma-separated subset of WASI programs (wasi/*.c, *.cpp)")
     ap.add_argument("--instantiate-count", type=int, default=50,
@@ -589,22 +675,37 @@ def main():
     ap.add_argument("--node", default="node", help="node binary (default node)")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per run (default 300)")
     ap.add_argument("--json", help="also write all results to this file")
+    ap.add_argument("--tern-threads", help="tern-threads-bench binary for the threads suite "
+                    "(default: BUILD/tests/bench/tern-threads-bench)")
+    ap.add_argument("--wat2wasm", default="wat2wasm", help="wat2wasm binary (default wat2wasm)")
+    ap.add_argument("--incr", type=int, default=10000000,
+                    help="threads suite: atomic adds per thread (default 10000000)")
+    ap.add_argument("--pingpong-rounds", type=int, default=20000,
+                    help="threads suite: wait/notify round trips (default 20000)")
     args = ap.parse_args()
     args.out = os.path.abspath(args.out or os.path.join(args.build, "bench"))
     args.tern = os.path.abspath(args.tern or os.path.join(args.build, "tests", "bench", "tern-bench"))
     args.tern_cli = os.path.abspath(args.tern_cli or os.path.join(args.build, "host", "cli", "tern"))
+    args.tern_threads = os.path.abspath(args.tern_threads
+                                        or os.path.join(args.build, "tests", "bench", "tern-threads-bench"))
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
-    tools = [args.cc, args.native_cc, args.node]
-    tools += [args.wasm_ld] if args.suite != "wasi" else []
-    tools += [args.cxx, args.native_cxx] if args.suite != "kernels" else []
+    if not 0 < args.incr < 2 ** 31 or not 0 < args.pingpong_rounds < 2 ** 31:
+        ap.error("--incr and --pingpong-rounds must be in [1, 2^31)")
+    do_kernels, do_wasi = args.suite in ("all", "kernels"), args.suite in ("all", "wasi")
+    do_threads = args.suite in ("all", "threads")
+    tools = [args.node]
+    tools += [args.cc, args.native_cc] if do_kernels or do_wasi else []
+    tools += [args.wasm_ld] if do_kernels else []
+    tools += [args.cxx, args.native_cxx] if do_wasi else []
+    tools += [args.wat2wasm] if do_threads else []
     for tool in tools:
         if not shutil.which(tool):
             sys.exit(f"run.py: {tool} not found")
 
     mismatches = []
     results = compile_results = None
-    if args.suite != "wasi":
+    if do_kernels:
         kernels, big = build(args)
         results = run_kernels(args, kernels, mismatches)
         print(f"\nrun() time in ms, best of {args.repeat}; ratios < 1 mean the left engine is faster; "
@@ -612,7 +713,7 @@ def main():
         print_kernel_table(results)
         compile_results = run_compile(args, big, mismatches) if big else None
     wasi_results = None
-    if args.suite != "kernels":
+    if do_wasi:
         progs, hello = build_wasi(args)
         wasi_results = {"programs": run_wasi_programs(args, progs, mismatches)}
         print(f"\nWASI programs: work time in ms as timed by the program itself (clock_gettime around "
@@ -622,6 +723,7 @@ def main():
         print_kernel_table(wasi_results["programs"], WASI_ENGINES, WASI_PAIRS, "program")
         wasi_results["instantiate"] = run_instantiation(args, progs + [hello], mismatches)
         wasi_results["startup"] = run_startup(args, hello, mismatches)
+    threads_results = run_threads(args, build_threads(args), mismatches) if do_threads else None
 
     if mismatches:
         print("\n" + "!" * 72)
@@ -632,7 +734,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"repeat": args.repeat, "kernels": results, "compile": compile_results, "wasi": wasi_results,
-                       "problems": mismatches}, f, indent=2)
+                       "threads": threads_results, "problems": mismatches}, f, indent=2)
     return 1 if mismatches else 0
 
 
