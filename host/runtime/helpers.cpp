@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "host/runtime/runtime.h"
+#include "memory/shared_copy.h"
 #include "threads/parking_lot.h"
 
 namespace tern {
@@ -20,17 +21,22 @@ uint32_t memory_grow(VMContext* vm, uint32_t delta, uint32_t mem) {
 }
 
 uint32_t memory_copy(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n, uint32_t dst_mem, uint32_t src_mem) {
-  uint8_t* d = instance_of(vm).memory(dst_mem)->checked(dst, n);
-  uint8_t* s = instance_of(vm).memory(src_mem)->checked(src, n);
+  LinearMemory* dm = instance_of(vm).memory(dst_mem);
+  LinearMemory* sm = instance_of(vm).memory(src_mem);
+  uint8_t* d = dm->checked(dst, n);
+  uint8_t* s = sm->checked(src, n);
   if (!d || !s) return trap(TrapKind::MemoryOutOfBounds);
-  std::memmove(d, s, n);
+  if (dm->shared() || sm->shared()) shared_memmove(d, s, n);  // memory/shared_copy.h
+  else std::memmove(d, s, n);
   return 0;
 }
 
 uint32_t memory_fill(VMContext* vm, uint32_t dst, uint32_t value, uint32_t n, uint32_t mem) {
-  uint8_t* d = instance_of(vm).memory(mem)->checked(dst, n);
+  LinearMemory* m = instance_of(vm).memory(mem);
+  uint8_t* d = m->checked(dst, n);
   if (!d) return trap(TrapKind::MemoryOutOfBounds);
-  std::memset(d, static_cast<int>(value & 0xff), n);
+  if (m->shared()) shared_memset(d, static_cast<uint8_t>(value), n);
+  else std::memset(d, static_cast<int>(value & 0xff), n);
   return 0;
 }
 
@@ -38,9 +44,12 @@ uint32_t memory_init(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n, uint
   Instance& inst = instance_of(vm);
   const DataSegment& ds = inst.module().info().datas[seg];
   uint64_t size = inst.dropped_data[seg] ? 0 : ds.init.size;
-  uint8_t* d = inst.memory(mem)->checked(dst, n);
+  LinearMemory* m = inst.memory(mem);
+  uint8_t* d = m->checked(dst, n);
   if (!d || uint64_t{src} + n > size) return trap(TrapKind::MemoryOutOfBounds);
-  std::memcpy(d, inst.module().info().bytes.data() + ds.init.offset + src, n);
+  const uint8_t* s = inst.module().info().bytes.data() + ds.init.offset + src;
+  if (m->shared()) shared_memmove(d, s, n);
+  else std::memcpy(d, s, n);
   return 0;
 }
 
