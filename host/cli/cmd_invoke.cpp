@@ -1,14 +1,11 @@
 // `tern invoke FILE FUNC [ARGS...]`: call one exported function and print its results.
 #include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "host/cli/cli.h"
+#include "host/cli/run_values.h"
 #include "host/cli/commands.h"
 #include "host/runtime/runtime.h"
 
@@ -35,91 +32,6 @@ size_t split_after_function(std::span<const std::string_view> args) {
     if (++positionals == 2) return i + 1;
   }
   return args.size();
-}
-
-// Integers: optional '-', then decimal or 0x hex; anything from -2^(bits-1) to 2^bits - 1.
-Result<uint64_t> parse_int(std::string_view text, int bits) {
-  std::string_view digits = text;
-  const bool negative = digits.starts_with("-");
-  if (negative) digits.remove_prefix(1);
-  int base = 10;
-  if (digits.starts_with("0x") || digits.starts_with("0X")) {
-    digits.remove_prefix(2);
-    base = 16;
-  }
-  uint64_t magnitude = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size())
-    return Error(ErrorKind::Usage) << "'" << text << "' is not an i" << bits;
-  const uint64_t max = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
-  const uint64_t max_negative = uint64_t{1} << (bits - 1);
-  if (negative ? magnitude > max_negative : magnitude > max)
-    return Error(ErrorKind::Usage) << "'" << text << "' is out of range for i" << bits;
-  return (negative ? uint64_t{0} - magnitude : magnitude) & max;
-}
-
-// Floats: anything strtod accepts (decimal, hex floats, inf, nan), the whole text.
-Result<Value> parse_float(std::string_view text, ValType type) {
-  const std::string s(text);
-  char* end = nullptr;
-  Value v;
-  if (type == ValType::F32) {
-    const float f = std::strtof(s.c_str(), &end);
-    uint32_t bits = 0;
-    std::memcpy(&bits, &f, sizeof bits);
-    v = Value::f32_bits(bits);
-  } else {
-    const double d = std::strtod(s.c_str(), &end);
-    uint64_t bits = 0;
-    std::memcpy(&bits, &d, sizeof bits);
-    v = Value::f64_bits(bits);
-  }
-  if (s.empty() || end != s.c_str() + s.size())
-    return Error(ErrorKind::Usage) << "'" << text << "' is not an " << to_string(type);
-  return v;
-}
-
-Result<Value> parse_value(std::string_view text, ValType type) {
-  switch (type) {
-    case ValType::I32: {
-      TERN_TRY(auto bits, parse_int(text, 32));
-      return Value::i32(static_cast<uint32_t>(bits));
-    }
-    case ValType::I64: {
-      TERN_TRY(auto bits, parse_int(text, 64));
-      return Value::i64(bits);
-    }
-    case ValType::F32:
-    case ValType::F64: return parse_float(text, type);
-    default: return Error(ErrorKind::Usage) << "cannot pass a " << to_string(type) << " from the command line";
-  }
-}
-
-// One result per line; floats in the shortest form that reads back to the same bits.
-std::string format_value(const Value& v) {
-  char buf[64];
-  switch (v.type) {
-    case ValType::I32: return std::to_string(static_cast<int32_t>(static_cast<uint32_t>(v.lo)));
-    case ValType::I64: return std::to_string(static_cast<int64_t>(v.lo));
-    case ValType::F32: {
-      float f = 0;
-      const auto bits = static_cast<uint32_t>(v.lo);
-      std::memcpy(&f, &bits, sizeof f);
-      if (std::isnan(f)) break;
-      return std::string(buf, std::to_chars(buf, buf + sizeof buf, f).ptr);
-    }
-    case ValType::F64: {
-      double d = 0;
-      std::memcpy(&d, &v.lo, sizeof d);
-      if (std::isnan(d)) break;
-      return std::string(buf, std::to_chars(buf, buf + sizeof buf, d).ptr);
-    }
-    default: break;
-  }
-  // NaNs (with their payload), v128 and references: the raw bits.
-  if (v.type == ValType::V128) std::snprintf(buf, sizeof buf, "v128:0x%016llx%016llx", (unsigned long long)v.hi, (unsigned long long)v.lo);
-  else std::snprintf(buf, sizeof buf, "%s:0x%llx", std::string(to_string(v.type)).c_str(), (unsigned long long)v.lo);
-  return buf;
 }
 
 int file_failure(std::string_view path, const Error& error) {
@@ -165,7 +77,7 @@ int run_invoke(const Command& self, std::span<const std::string_view> raw_args) 
                                  to_string(type) + ", got " + std::to_string(values.size()));
   std::vector<Value> call_args;
   for (size_t i = 0; i < values.size(); ++i) {
-    auto v = parse_value(values[i], type.params[i]);
+    auto v = parse_value(type.params[i], values[i]);  // host/cli/run_values.h
     if (!v) return usage_error(self, "argument " + std::to_string(i + 1) + ": " + v.error().message());
     call_args.push_back(*v);
   }

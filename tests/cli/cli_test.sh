@@ -171,7 +171,7 @@ invoke)
   expect 2 "invoke too few arguments" -- "$tern" invoke "$invoke" add 1
   contains "$tmp/err" "add takes 2 argument(s)" "arity message"
   expect 2 "invoke a bad integer" -- "$tern" invoke "$invoke" add 1 x
-  contains "$tmp/err" "argument 2: 'x' is not an i32" "bad integer message"
+  contains "$tmp/err" "argument 2: invalid i32 'x'" "bad integer message"
   expect 2 "invoke an out-of-range integer" -- "$tern" invoke "$invoke" add 1 4294967296
   expect 2 "invoke a bad float" -- "$tern" invoke "$invoke" fdiv 1 1.5x
   expect 2 "invoke without a function" -- "$tern" invoke "$invoke"
