@@ -30,6 +30,8 @@
 #include "threads/thread_group.h"
 
 #include <pthread.h>
+
+#include "threads/stack_bounds.h"
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,15 +61,8 @@ size_t stack_overhead() {
     size_t used = 0;
     pthread_t probe;
     auto measure = [](void* out) -> void* {
-      pthread_attr_t attr;
-      void* addr = nullptr;
-      size_t size = 0;
-      if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        pthread_attr_getstack(&attr, &addr, &size);
-        pthread_attr_destroy(&attr);
-      }
       char here = 0;
-      const auto top = reinterpret_cast<uintptr_t>(addr) + size;
+      const auto top = current_thread_stack().high;
       const auto sp = reinterpret_cast<uintptr_t>(&here);
       *static_cast<size_t*>(out) = top > sp ? top - sp : 0;
       return nullptr;

@@ -1,11 +1,11 @@
 // Module compilation, instantiation (linking, segments, start) and calls from the host.
-#include <pthread.h>
 
 #include <cstring>
 #include <map>
 
 #include "host/runtime/runtime.h"
 #include "jit/backtrace.h"
+#include "threads/stack_bounds.h"
 #include "threads/worker_pool.h"
 
 namespace tern {
@@ -365,14 +365,8 @@ namespace {
 // the signal handler's caller frames and host functions.
 uintptr_t thread_stack_limit() {
   thread_local uintptr_t limit = [] {
-    pthread_attr_t attr;
-    void* addr = nullptr;
-    size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      pthread_attr_getstack(&attr, &addr, &size);
-      pthread_attr_destroy(&attr);
-    }
-    return reinterpret_cast<uintptr_t>(addr) + std::min<size_t>(size / 4, 256 * 1024);
+    StackBounds b = current_thread_stack();
+    return b.low + std::min<size_t>((b.high - b.low) / 4, 256 * 1024);
   }();
   return limit;
 }
