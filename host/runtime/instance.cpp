@@ -280,6 +280,7 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   // Tables.
   for (uint32_t i = m.num_imported_tables; i < nt; ++i) {
     auto t = std::make_shared<Table>(m.tables[i]);
+    t->owner = inst.get();
     inst->tables_[i] = t.get();
     inst->table_datas_[i] = &t->data;
     inst->own_tables_.push_back(std::move(t));
@@ -311,7 +312,7 @@ Status Instance::initialize() {
     uint64_t dst = static_cast<uint32_t>(off.lo), n = elem_values[i].size();
     if (dst + n > t->data.size) return Error(ErrorKind::Instantiate, "out of bounds table access");
     for (size_t k = 0; k < n; ++k) t->elements[dst + k] = elem_values[i][k];
-    if (n && seg.type == ValType::FuncRef) {
+    if (n && seg.type == ValType::FuncRef && t->owner != this) {
       std::lock_guard lock(t->grow_mu);
       t->keep_alive.push_back(shared_from_this());
     }

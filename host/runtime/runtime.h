@@ -72,7 +72,10 @@ struct Table {
   std::vector<void*> elements;
   TableData data;  // what generated code reads; points into `elements`
   std::mutex grow_mu;
-  // Instances whose FuncRefs this table holds stay alive with it.
+  // The instance that defined this table (nullptr for host tables). Other instances whose
+  // FuncRefs their element segments put here stay alive with the table (keep_alive); the owner
+  // itself is never added, which would make the instance own itself and never be freed.
+  const Instance* owner = nullptr;
   std::vector<std::shared_ptr<void>> keep_alive;
 
   explicit Table(const TableType& t, void* init = nullptr);

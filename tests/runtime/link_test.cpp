@@ -63,6 +63,23 @@ TEST_CASE("a main and a side module share one memory and one table") {
   for (int i = 0; i < 1000; ++i) CHECK(test::call_u64(*main, "call_slot", {Value::i32(1)}) == 42);
   t.join();
   CHECK(test::call_u64(*main, "peek", {Value::i32(32)}) == 999);
+
+  // The side module put its function into main's table: dropping our reference keeps it alive
+  // (the table holds it), and calls through the table still work.
+  std::weak_ptr<Instance> side_alive = side;
+  side.reset();
+  CHECK_FALSE(side_alive.expired());
+  CHECK(test::call_u64(*main, "call_slot", {Value::i32(1)}) == 42);
+}
+
+TEST_CASE("an instance whose own table holds its own functions is freed when released") {
+  std::weak_ptr<Instance> alive;
+  {
+    auto main = test::instantiate(test::compile_wasm("dl_main"));
+    alive = main;
+    CHECK(test::call_u64(*main, "call_slot", {Value::i32(0)}) == 7);
+  }
+  CHECK(alive.expired());
 }
 
 }  // namespace
