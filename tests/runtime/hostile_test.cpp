@@ -149,6 +149,27 @@ TEST_CASE("hostile: deep recursion traps with call stack exhausted; the host sta
   check_host_usable();
 }
 
+TEST_CASE("hostile: recursion with 400 KB frames (50,000 i64 locals) traps cleanly") {
+  // f(x) = f(x + 1): each frame skips far past any single guard page.
+  FuncBody f;
+  f.locals = {{50'000, kI64}};
+  Bytes& c = f.code;
+  c.push_back(0x20);  // local.get 0
+  leb_u(c, 0);
+  c.push_back(0x41);  // i32.const 1
+  leb_s(c, 1);
+  c.push_back(0x6a);  // i32.add
+  c.push_back(0x10);  // call 0
+  leb_u(c, 0);
+  auto module = Module::compile(build_module({kI32}, {kI32}, {f}, {{"f", 0}}));
+  REQUIRE_MESSAGE(module.ok(), module.error().message());
+  auto instance = test::instantiate(*module);
+  for (int round = 0; round < 3; ++round)
+    CHECK(trap_of(*instance, "f", {Value::i32(0)}).message() == "call stack exhausted");
+  CHECK(host_depth(4000) > 4000);
+  check_host_usable();
+}
+
 TEST_CASE("hostile: an infinite loop is stopped by interrupt() from another thread") {
   auto instance = test::instantiate(test::compile_wasm("hostile"));
   std::atomic<bool> done{false};
@@ -288,23 +309,30 @@ TEST_CASE("hostile: 50,000 locals work; 50,001 is a clear decode error") {
   check_host_usable();
 }
 
-TEST_CASE("hostile: 10,000 nested blocks compile and run") {
-  constexpr uint32_t kDepth = 10'000;
+// A function of `depth` nested `block (result i32)`s; the innermost branches out of all of them.
+Bytes nested_blocks_module(uint32_t depth) {
   FuncBody f;
   Bytes& c = f.code;
-  for (uint32_t i = 0; i < kDepth; ++i) {
+  for (uint32_t i = 0; i < depth; ++i) {
     c.push_back(0x02);  // block (result i32)
     c.push_back(kI32);
   }
   c.push_back(0x41);  // i32.const 42
   leb_s(c, 42);
   c.push_back(0x0c);  // br to the outermost block
-  leb_u(c, kDepth - 1);
-  for (uint32_t i = 0; i < kDepth; ++i) c.push_back(0x0b);
-  auto module = Module::compile(build_module({}, {kI32}, {f}, {{"f", 0}}));
-  REQUIRE_MESSAGE(module.ok(), module.error().message());
-  auto instance = test::instantiate(*module);
-  CHECK(call_u64(*instance, "f", {}) == 42);
+  leb_u(c, depth - 1);
+  for (uint32_t i = 0; i < depth; ++i) c.push_back(0x0b);
+  return build_module({}, {kI32}, {f}, {{"f", 0}});
+}
+
+TEST_CASE("hostile: 10,000 (and 1,000,000) nested blocks compile and run") {
+  for (uint32_t depth : {10'000u, 1'000'000u}) {
+    CAPTURE(depth);
+    auto module = Module::compile(nested_blocks_module(depth));
+    REQUIRE_MESSAGE(module.ok(), module.error().message());
+    auto instance = test::instantiate(*module);
+    CHECK(call_u64(*instance, "f", {}) == 42);
+  }
   check_host_usable();
 }
 
@@ -394,3 +422,4 @@ TEST_CASE("hostile: call_indirect through null, out-of-range and wrongly typed s
 
 }  // namespace
 }  // namespace tern
+
