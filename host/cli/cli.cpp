@@ -83,6 +83,19 @@ bool* feature_flag(Features& f, std::string_view name) {
 
 }  // namespace
 
+std::optional<int> begin_command(const Command& self, std::span<const std::string_view> raw,
+                                 std::span<const OptionSpec> specs, ParsedArgs& args, Features& features) {
+  auto parsed = parse_args(raw, specs);
+  if (!parsed) return usage_error(self, parsed.error().message());
+  args = std::move(*parsed);
+  if (args.help) {
+    print_command_help(std::cout, self);
+    return kExitOk;
+  }
+  if (auto status = apply_feature_options(args, features); !status) return usage_error(self, status.error().message());
+  return std::nullopt;
+}
+
 Status apply_feature_options(const ParsedArgs& args, Features& features) {
   for (const auto& [name, value] : args.options) {
     if (name != "--enable" && name != "--disable") continue;

@@ -10,6 +10,8 @@
 //    wasm logic of its own.
 #pragma once
 
+#include <optional>
+
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -64,6 +66,12 @@ Result<ParsedArgs> parse_args(std::span<const std::string_view> args, std::span<
 
 // Applies every "--enable NAME" / "--disable NAME" of `args` to `features`.
 Status apply_feature_options(const ParsedArgs& args, Features& features);
+
+// The common start of a command that decodes modules: parses `raw` against `specs`, answers
+// --help and usage errors (returning the exit code to end with), and applies --enable/--disable
+// to `features`. std::nullopt: go on with `args`.
+std::optional<int> begin_command(const Command& self, std::span<const std::string_view> raw,
+                                 std::span<const OptionSpec> specs, ParsedArgs& args, Features& features);
 // Help lines for the two feature options, for the details of commands that decode modules
 // (a macro so it joins the command's string literal).
 #define TERN_CLI_FEATURE_OPTIONS_HELP                                   \

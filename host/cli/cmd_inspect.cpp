@@ -20,20 +20,13 @@ void print_json(const nlohmann::ordered_json& j) {
 }
 
 int run_inspect(const Command& self, std::span<const std::string_view> raw_args) {
-  auto args = parse_args(raw_args, kOptions);
-  if (!args) return usage_error(self, args.error().message());
-  if (args->help) {
-    print_command_help(std::cout, self);
-    return kExitOk;
-  }
+  ParsedArgs args;
   DecodeOptions options;
-  if (auto status = apply_feature_options(*args, options.features); !status) {
-    return usage_error(self, status.error().message());
-  }
-  if (args->positionals.empty()) return usage_error(self, "no input file");
-  if (args->positionals.size() > 1) return usage_error(self, "expected one input file");
-  const std::string_view path = args->positionals[0];
-  const bool json = args->has("--json");
+  if (auto done = begin_command(self, raw_args, kOptions, args, options.features)) return *done;
+  if (args.positionals.empty()) return usage_error(self, "no input file");
+  if (args.positionals.size() > 1) return usage_error(self, "expected one input file");
+  const std::string_view path = args.positionals[0];
+  const bool json = args.has("--json");
 
   auto module = load_module(path, options);
   if (!module) {

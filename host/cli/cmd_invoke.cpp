@@ -41,19 +41,14 @@ int file_failure(std::string_view path, const Error& error) {
 
 int run_invoke(const Command& self, std::span<const std::string_view> raw_args) {
   const size_t split = split_after_function(raw_args);
-  auto args = parse_args(raw_args.first(split), kOptions);
-  if (!args) return usage_error(self, args.error().message());
-  if (args->help) {
-    print_command_help(std::cout, self);
-    return kExitOk;
-  }
+  ParsedArgs args;
   DecodeOptions options;
-  if (auto status = apply_feature_options(*args, options.features); !status) return usage_error(self, status.error().message());
-  if (args->positionals.size() < 2) return usage_error(self, args->positionals.empty() ? "no input file" : "no function name");
+  if (auto done = begin_command(self, raw_args.first(split), kOptions, args, options.features)) return *done;
+  if (args.positionals.size() < 2) return usage_error(self, args.positionals.empty() ? "no input file" : "no function name");
   std::span<const std::string_view> values = raw_args.subspan(split);
   if (!values.empty() && values.front() == "--") values = values.subspan(1);
-  const std::string_view path = args->positionals[0];
-  const std::string_view func = args->positionals[1];
+  const std::string_view path = args.positionals[0];
+  const std::string_view func = args.positionals[1];
 
   auto bytes = read_file(path, options.limits.max_module_size);
   if (!bytes) return file_failure(path, bytes.error());

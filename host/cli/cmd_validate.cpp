@@ -15,21 +15,14 @@ constexpr OptionSpec kOptions[] = {
 };
 
 int run_validate(const Command& self, std::span<const std::string_view> raw_args) {
-  auto args = parse_args(raw_args, kOptions);
-  if (!args) return usage_error(self, args.error().message());
-  if (args->help) {
-    print_command_help(std::cout, self);
-    return kExitOk;
-  }
+  ParsedArgs args;
   DecodeOptions options;
-  if (auto status = apply_feature_options(*args, options.features); !status) {
-    return usage_error(self, status.error().message());
-  }
-  if (args->positionals.empty()) return usage_error(self, "no input file");
-  const bool quiet = args->has("--quiet") || args->has("-q");
+  if (auto done = begin_command(self, raw_args, kOptions, args, options.features)) return *done;
+  if (args.positionals.empty()) return usage_error(self, "no input file");
+  const bool quiet = args.has("--quiet") || args.has("-q");
 
   int exit_code = kExitOk;
-  for (std::string_view path : args->positionals) {
+  for (std::string_view path : args.positionals) {
     auto module = load_module(path, options);
     if (!module) {
       print_file_error(path, module.error());

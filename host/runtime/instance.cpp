@@ -388,11 +388,10 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
     std::memcpy(bytes + in.offsets[i], &args[i].lo, 8);
     if (args[i].type == ValType::V128) std::memcpy(bytes + in.offsets[i] + 8, &args[i].hi, 8);
   }
+  // r15 for the trampoline: the callee's VMContext, or for a host function its HostFunc
+  // (whose first word the trampoline reads as a memory base, see jit/entry.h).
   auto* vm = static_cast<VMContext*>(f.vmctx);
-  // Host functions called directly get a throwaway context (they only read offset 0).
-  VMContext host_ctx;
   bool is_host = f.code == host_call_stub();
-  VMContext* target = is_host ? &host_ctx : vm;
   uintptr_t saved_limit = 0;
   if (!is_host) {
     saved_limit = vm->stack_limit;
@@ -401,9 +400,7 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
   EntryFn entry = entry_trampoline();
   const void* code = f.code;
   uint64_t* area_ptr = area.data();
-  // The trampoline needs r15 = the FuncRef's vmctx: for host functions that is the HostFunc.
-  void* r15 = is_host ? f.vmctx : target;
-  auto trap = call_with_trap_handling([&] { entry(code, static_cast<VMContext*>(r15), area_ptr, static_cast<uint32_t>(area_bytes)); });
+  auto trap = call_with_trap_handling([&] { entry(code, vm, area_ptr, static_cast<uint32_t>(area_bytes)); });
   if (!is_host) vm->stack_limit = saved_limit;
   if (trap && trap->kind == TrapKind::HostTrap && pending_host_error) {
     Error e = std::move(*pending_host_error);

@@ -66,7 +66,7 @@ void Compiler::begin_function(const FuncType& type, std::span<const ValType> loc
       a_.rep().stosq();
     }
   }
-  controls_.push_back(Control{Op::Block, BlockSig{{}, type.results}, 0, a_.newLabel(), {}, false, true, {}});
+  controls_.push_back(Control{Op::Block, BlockSig{{}, type.results}, 0, a_.newLabel(), {}, true, {}});
 }
 
 void Compiler::end_function() {

@@ -81,7 +81,6 @@ class Compiler : public NullConsumer {
     uint32_t base;            // operand stack height below the block's params
     asmjit::Label label;      // branch target: end (block, if) or head (loop)
     asmjit::Label else_label; // if: start of the else arm
-    bool unused_ = false;
     bool entry_reachable = true;
     std::vector<Slot> params_at_entry;  // if: the params as the else arm starts with them
   };
@@ -164,7 +163,7 @@ class Compiler : public NullConsumer {
   void emit_wait_notify(Op op, const MemArg& m);
   void push_wait_notify_result();
   void emit_bulk(Op op, const Immediates& imm);
-  x86::Mem pop_address(const MemArg& m, uint32_t access_size, uint8_t& temp_reg);
+  x86::Mem pop_address(const MemArg& m, uint8_t& temp_reg);
   asmjit::Label const_label(uint64_t lo, uint64_t hi);
 
   // ---- SIMD (emit_simd.cpp, emit_simd_int.cpp, emit_simd_float.cpp) ----

@@ -113,7 +113,7 @@ void Compiler::emit_atomic(Op op, const MemArg& m) {
 
   if (kind == AtomicKind::Load) {
     check_atomic_alignment(m, bytes);
-    x86::Mem mem = pop_address(m, bytes, temp);
+    x86::Mem mem = pop_address(m, temp);
     mem.setSize(bytes);
     uint8_t r = alloc_gp();
     if (bytes < 4) a_.movzx(x86::gpd(r), mem);
@@ -130,7 +130,7 @@ void Compiler::emit_atomic(Op op, const MemArg& m) {
   uint8_t v = pop_reg();  // the value (cmpxchg: the replacement)
   uint8_t expected = kind == AtomicKind::Cmpxchg ? pop_reg() : kScratchGp;
   check_atomic_alignment(m, bytes);
-  x86::Mem mem = pop_address(m, bytes, temp);
+  x86::Mem mem = pop_address(m, temp);
   mem.setSize(bytes);
   const ValType t = kind == AtomicKind::Store ? oi.sig.params[1] : oi.sig.results[0];
   const x86::Gp val = sized(v, bytes);

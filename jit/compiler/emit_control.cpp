@@ -86,10 +86,10 @@ void Compiler::set_merge_state(const Control& c, std::span<const ValType> types)
 void Compiler::on_block(Op op, const BlockSig& sig, bool reachable) {
   if (!reachable) {
     // Dead code: keep the nesting so that `end` matches, emit nothing.
-    controls_.push_back(Control{op, sig, static_cast<uint32_t>(stack_.size()), a_.newLabel(), a_.newLabel(), false, false, {}});
+    controls_.push_back(Control{op, sig, static_cast<uint32_t>(stack_.size()), a_.newLabel(), a_.newLabel(), false, {}});
     return;
   }
-  Control c{op, sig, 0, a_.newLabel(), Label(), false, true, {}};
+  Control c{op, sig, 0, a_.newLabel(), Label(), true, {}};
   // For `if` the condition is on top of the params.
   CondCode cc = op == Op::If ? pop_cond() : CondCode::kNE;
   spill_all();  // moves only: a condition in the flags survives

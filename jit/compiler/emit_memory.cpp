@@ -8,8 +8,7 @@ using asmjit::Label;
 
 // Pops the address operand and returns the memory operand for [base + index + offset].
 // `temp` receives a register the caller releases (kScratchGp if none was needed).
-x86::Mem Compiler::pop_address(const MemArg& m, uint32_t access_size, uint8_t& temp) {
-  (void)access_size;
+x86::Mem Compiler::pop_address(const MemArg& m, uint8_t& temp) {
   temp = kScratchGp;
   x86::Gp base = x86::r14;
   if (m.memory != 0) {
@@ -42,7 +41,7 @@ void Compiler::emit_load(Op op, const MemArg& m) {
   const OpInfo& oi = info(op);
   ValType t = oi.sig.results[0];
   uint8_t temp;
-  x86::Mem mem = pop_address(m, oi.mem_bytes, temp);
+  x86::Mem mem = pop_address(m, temp);
   uint8_t r = alloc(t);
   x86::Gp g32 = x86::gpd(r), g64 = x86::gpq(r);
   switch (op) {
@@ -80,7 +79,7 @@ void Compiler::emit_store(Op op, const MemArg& m) {
     vr = pop_reg();
   }
   uint8_t temp;
-  x86::Mem mem = pop_address(m, oi.mem_bytes, temp);
+  x86::Mem mem = pop_address(m, temp);
   mem.setSize(oi.mem_bytes);
   if (value_const) {
     uint64_t b = value.bits;

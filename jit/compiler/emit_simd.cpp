@@ -193,7 +193,7 @@ void Compiler::emit_simd_memory(Op op, const Immediates& imm) {
   if (op == Op::V128Store || lane_op) {
     // The vector is on top of the address.
     uint8_t v = pop_reg();
-    x86::Mem mem = pop_address(imm.mem, oi.mem_bytes, temp);
+    x86::Mem mem = pop_address(imm.mem, temp);
     mem.setSize(oi.mem_bytes);
     x86::Xmm x = xmm(v);
     uint8_t lane = imm.lane;
@@ -212,7 +212,7 @@ void Compiler::emit_simd_memory(Op op, const Immediates& imm) {
     if (oi.sig.num_results == 1) return push_reg(ValType::V128, v);
     return release(ValType::V128, v);
   }
-  x86::Mem mem = pop_address(imm.mem, oi.mem_bytes, temp);
+  x86::Mem mem = pop_address(imm.mem, temp);
   mem.setSize(oi.mem_bytes);
   uint8_t r = alloc_xmm();
   x86::Xmm x = xmm(r), s = xmm(kScratchXmm);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "host/runtime/runtime.h"
+#include "tests/threads/wasm_file.h"
 #include "threads/parking_lot.h"
 
 namespace tern {
@@ -25,15 +26,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::shared_ptr<Module> compile(const std::string& name) {
-  const std::string path = std::string(TERN_THREADS_WASM_DIR) + "/" + name + ".wasm";
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot open ", path);
-  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  auto m = Module::compile(bytes);
-  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message()));
-  return *m;
-}
+std::shared_ptr<Module> compile(const std::string& name) { return test::compile_threads_wasm(name); }
 
 // One shared memory of one page, imported as env.memory by every instance.
 struct SharedMemory {

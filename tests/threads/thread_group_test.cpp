@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "host/runtime/runtime.h"
+#include "tests/threads/wasm_file.h"
 #include "host/wasi/wasi.h"
 #include "host/wasi/wasi_threads.h"
 #include "threads/parking_lot.h"
@@ -27,15 +28,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::shared_ptr<Module> compile_module(const std::string& name) {
-  const std::string path = std::string(TERN_THREADS_WASM_DIR) + "/" + name + ".wasm";
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in, "cannot open ", path);
-  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  auto m = Module::compile(bytes);
-  REQUIRE_MESSAGE(m.ok(), (m.ok() ? "" : m.error().message()));
-  return *m;
-}
+std::shared_ptr<Module> compile_module(const std::string& name) { return test::compile_threads_wasm(name); }
 
 // A program like `tern run` sets it up: a group, the linked imports, a main instance.
 struct Program {
