@@ -197,8 +197,9 @@ Status run_entry(Instance& instance, const RunSettings& s) {
   return Error(ErrorKind::Usage, "module exports neither _start nor _initialize; use --invoke NAME");
 }
 
-// --preload NAME=FILE: compiles FILE and loads it into the main instance; errors name FILE.
-Status load_side_module(DynamicLinker& linker, Instance& main, const std::string& name, const std::string& file,
+// --preload NAME=FILE: compiles FILE and loads it into the main instance; returns its handle.
+// Errors name FILE.
+Result<uint32_t> load_side_module(DynamicLinker& linker, Instance& main, const std::string& name, const std::string& file,
                         const DecodeOptions& options) {
   auto bytes = read_file(file, options.limits.max_module_size);
   if (!bytes) return std::move(bytes).error().context(display_name(file));
@@ -206,7 +207,7 @@ Status load_side_module(DynamicLinker& linker, Instance& main, const std::string
   if (!side) return std::move(side).error().context(display_name(file));
   auto handle = linker.load(main, name, *side);
   if (!handle) return std::move(handle).error().context(display_name(file));
-  return {};
+  return *handle;
 }
 
 int run_module(std::string_view path, const DecodeOptions& options, RunSettings& s) {
@@ -261,11 +262,12 @@ int run_module(std::string_view path, const DecodeOptions& options, RunSettings&
   }
   group->add_instance(*instance);
   for (const auto& [name, file] : s.preloads) {
-    Status st = load_side_module(*linker, **instance, name, file, options);
-    if (!st) {
+    auto handle = load_side_module(*linker, **instance, name, file, options);
+    if (!handle) {
       group->finish();
-      return finish(st, false, 0);
+      return finish(std::move(handle).error(), false, 0);
     }
+    group->add_instance(linker->instance(*handle));  // a loop in side code stops on an ending too
   }
 
   std::optional<Deadline> deadline;

@@ -111,8 +111,7 @@ class Planner {
       return p;
     }
     if (imp.module == "tern") {
-      Import copy = imp;
-      if (!linker.host_import(copy)) return unresolved("tern provides only tern.dlopen and tern.dlsym");
+      if (!linker.host_import(imp)) return unresolved("tern provides only tern.dlopen and tern.dlsym");
       p.source = ImportPlan::Source::Host;
       p.name = imp.field;
       return p;

@@ -31,8 +31,11 @@
 //    function symbol's value is its table slot (a C function pointer), a data symbol's its
 //    address; 0 when not found. Both only read the layout, so any thread may call them.
 // 6. Not supported: thread-local data in side modules (`__tls_base`), dlclose (libraries stay
-//    until the main module's instances go), loading while the main module's threads run, and
-//    dylink.0 "needed" entries (preload dependencies first, in order).
+//    until the main module's instances go), loading while the main module's threads run,
+//    dylink.0 "needed" entries (preload dependencies first, in order), and dlsym with handle 0
+//    (RTLD_DEFAULT). Instance::interrupt() of a main instance does not reach code running in
+//    its side instances (each instance has its own flag): the embedder interrupts instance()
+//    too; `tern run` does so for the first instance's libraries.
 #pragma once
 
 #include <cstdint>
