@@ -193,6 +193,19 @@ TEST_CASE("attach loads the side modules into another instance of the main modul
   CHECK(twice_attached.error().message().find("side module 'side' in a new instance: the main module's table has") == 0);
 }
 
+TEST_CASE("without a malloc in the main module, static data comes from memory.grow") {
+  auto linker = DynamicLinker::create();
+  auto main = test::instantiate(test::compile_wasm("dl_pic_nomalloc"));
+  auto data = side_module("dl_pic_data", dylink_payload(100, 4, 0));
+  REQUIRE(linker->load(*main, "a", data).ok());
+  CHECK(linker->symbol(1, "answer") == 65536u);  // the page memory.grow added
+  CHECK(main->memory(0)->pages() == 2);
+  CHECK(test::call_u64(*main, "load32", {Value::i32(65536)}) == 42);
+  auto big = linker->load(*main, "b", side_module("dl_pic_data", dylink_payload(70000, 0, 0)));
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().message() == "side module 'b': cannot grow the main module's memory by 2 pages for static data");
+}
+
 TEST_CASE("side modules that cannot link fail with the import named") {
   auto linker = DynamicLinker::create();
   auto main = main_instance(*linker, test::compile_wasm("dl_pic_main"));
