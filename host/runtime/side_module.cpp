@@ -208,6 +208,13 @@ Extern constant_global(uint32_t value, bool mut) {
 
 // Instantiates `lib` against `main` (any instance of the main module) and `sides` (the
 // libraries loaded before it, instantiated against the same `main`), then fills its slots.
+//
+// kNoOwnerOfMain: what the side instance imports from `main` (memory, table, globals,
+// functions) does not keep `main` alive, because `main` keeps the side instance alive through
+// its table (the side module's functions are in it), and an owning reference back would be a
+// cycle that never frees either (nor a thread's instance after the thread ends). The side
+// instance is reachable only through main's table, later side instances of the same `main`,
+// or DynamicLinker::instance(), whose pointer owns `main` too; so it never runs without it.
 Result<std::shared_ptr<Instance>> instantiate_library(DynamicLinker& linker, const Library& lib, Instance& main,
                                                       std::span<const std::shared_ptr<Instance>> sides) {
   const ModuleInfo& m = lib.module->info();
@@ -223,17 +230,16 @@ Result<std::shared_ptr<Instance>> instantiate_library(DynamicLinker& linker, con
         if (!main.memory(0)) return Error(ErrorKind::Link) << import_label(m, i) << ": the main module has no memory";
         e.kind = ExternKind::Memory;
         e.memory = main.memory(0);
-        e.owner = main.shared_from_this();
         break;
       case ImportPlan::Source::MainTable:
         e.kind = ExternKind::Table;
         e.table = table;
-        e.owner = main.shared_from_this();
         break;
       case ImportPlan::Source::MainExport: {
         auto x = main.get_export(p.name);
         if (!x) return Error(ErrorKind::Link) << import_label(m, i) << ": the main module does not export " << p.name;
         e = std::move(*x);
+        e.owner.reset();  // see kNoOwnerOfMain
         break;
       }
       case ImportPlan::Source::SideExport: {
@@ -428,9 +434,14 @@ Result<uint32_t> DynamicLinker::load(Instance& main, std::string name, std::shar
     auto r = (*inst)->call(init, {});
     if (!r.ok()) return fail(std::move(r).error().context(init));
   }
+  // The handle's pointer owns the main instance as well (kNoOwnerOfMain).
+  struct MainAndSide {
+    std::shared_ptr<Instance> main, side;
+  };
+  auto both = std::make_shared<MainAndSide>(MainAndSide{main.shared_from_this(), std::move(*inst)});
   std::lock_guard lock(mu_);
   libraries_.push_back(lib);
-  first_instances_.push_back(*inst);
+  first_instances_.emplace_back(both, both->side.get());
   return lib->index + 1;
 }
 

@@ -74,7 +74,8 @@ class DynamicLinker : public std::enable_shared_from_this<DynamicLinker> {
   std::optional<uint32_t> find(std::string_view name) const;
   // A library's symbol: its table slot (functions) or address (data).
   std::optional<uint32_t> symbol(uint32_t handle, std::string_view name) const;
-  // The library's instance in the instance load() was given.
+  // The library's instance in the instance load() was given; the pointer keeps that main
+  // instance alive too (the side instance runs on its memory and table).
   std::shared_ptr<Instance> instance(uint32_t handle) const;
 
   struct Library;

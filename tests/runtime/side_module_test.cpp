@@ -193,6 +193,32 @@ TEST_CASE("attach loads the side modules into another instance of the main modul
   CHECK(twice_attached.error().message().find("side module 'side' in a new instance: the main module's table has") == 0);
 }
 
+TEST_CASE("instances with side modules are freed when released (no ownership cycle through the table)") {
+  std::weak_ptr<Instance> main_alive, side_alive, other_alive;
+  {
+    auto linker = DynamicLinker::create();
+    auto main_module = test::compile_wasm("dl_pic_main");
+    auto main = main_instance(*linker, main_module);
+    REQUIRE(linker->load(*main, "side", pic_side()).ok());
+    main_alive = main;
+    side_alive = linker->instance(1);
+    {
+      auto other = main_instance(*linker, main_module);  // as a thread's instance
+      REQUIRE(linker->attach(*other).ok());
+      other_alive = other;
+    }
+    CHECK(other_alive.expired());  // a finished thread's instance and its side instances go
+    // A handle to the side instance keeps the main instance alive: it runs on its memory.
+    std::shared_ptr<Instance> side = linker->instance(1);
+    main.reset();
+    linker.reset();
+    CHECK_FALSE(main_alive.expired());
+    CHECK(test::call_u64(*side, "side_twice", {Value::i32(4)}) == 8);
+  }
+  CHECK(side_alive.expired());
+  CHECK(main_alive.expired());
+}
+
 TEST_CASE("without a malloc in the main module, static data comes from memory.grow") {
   auto linker = DynamicLinker::create();
   auto main = test::instantiate(test::compile_wasm("dl_pic_nomalloc"));
