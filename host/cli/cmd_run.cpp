@@ -331,8 +331,9 @@ extern const Command kRunCommand = {
         "  --thread-stack SIZE  wasm stack of each spawned thread (default 8MiB; tern adds\n"
         "                       room for TLS and host calls)\n"
         "  --preload NAME=FILE  load side module FILE (wasm-ld -shared) into the main\n"
-        "                       module's memory and table before it starts; the main module\n"
-        "                       finds it with tern.dlopen(\"NAME\") and tern.dlsym\n"
+        "                       module's memory and table before it starts (repeatable,\n"
+        "                       loaded in order); the main module finds it with\n"
+        "                       tern.dlopen(\"NAME\") and tern.dlsym\n"
         TERN_CLI_FEATURE_OPTIONS_HELP
         "  -h, --help           show this help\n"
         "\n"

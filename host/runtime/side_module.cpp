@@ -424,7 +424,8 @@ Result<uint32_t> DynamicLinker::load(Instance& main, std::string name, std::shar
   lib->table_after = planner.next_slot();
   if (table->grow(lib->table_after - lib->table_before, nullptr) != static_cast<int64_t>(lib->table_before))
     return fail(Error(ErrorKind::Limit) << "cannot grow the main module's table from " << lib->table_before << " to "
-                                        << lib->table_after << " elements");
+                                        << lib->table_after << " elements (link the main module with "
+                                        << "-Wl,--growable-table)");
 
   auto inst = instantiate_library(*this, *lib, main, sides);
   if (!inst.ok()) return fail(std::move(inst).error());
