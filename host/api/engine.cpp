@@ -3,6 +3,7 @@
 #include "tern/engine.h"
 
 #include "host/runtime/runtime.h"
+#include "threads/thread_group.h"
 #include "threads/worker_pool.h"
 
 namespace tern {
@@ -51,6 +52,13 @@ DecodeOptions Engine::decode_options() const {
 InstanceLimits Engine::instance_limits() const {
   InstanceLimits limits;
   limits.max_memory_pages = state_->config.max_memory_pages;
+  return limits;
+}
+
+ThreadLimits Engine::thread_limits() const {
+  ThreadLimits limits;
+  limits.max_threads = state_->config.max_threads;
+  limits.stack_size = state_->config.thread_stack_size;
   return limits;
 }
 

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <atomic>
 #include <stdexcept>
+#include <thread>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -280,6 +282,34 @@ TEST_CASE("a host memory limited by the engine") {
   REQUIRE(shared.ok());
   CHECK(shared->shared());
   CHECK(shared->grow(1) == 1);
+}
+
+TEST_CASE("one linker used by many threads: instantiating, calling and defining at once") {
+  Engine engine;
+  Linker linker = api_linker(engine);
+  auto module = compile(engine, "api");
+  std::atomic<int> calls{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        auto instance = linker.instantiate(module);
+        if (!instance.ok()) {
+          ++failures;
+          continue;
+        }
+        auto add = (*instance)->func<int32_t(int32_t, int32_t)>("call_add");
+        if (add.ok() && add->call(t, i).value() == t + i) ++calls;
+        else ++failures;
+        // Definitions under other names go on while the others resolve imports.
+        if (!linker.func("extra", std::to_string(t) + "." + std::to_string(i), [](int32_t x) { return x; }).ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  CHECK(failures.load() == 0);
+  CHECK(calls.load() == 8 * 50);
 }
 
 }  // namespace

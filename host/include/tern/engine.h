@@ -21,6 +21,7 @@ namespace tern {
 
 class WorkerPool;
 struct InstanceLimits;
+struct ThreadLimits;
 
 struct EngineConfig {
   // Threads that compile function bodies; 0 = the process-wide pool (one per core).
@@ -49,6 +50,8 @@ class Engine {
   WorkerPool& pool() const;
   DecodeOptions decode_options() const;
   InstanceLimits instance_limits() const;
+  // For a wasi-threads ThreadGroup (threads/thread_group.h): max_threads, thread_stack_size.
+  ThreadLimits thread_limits() const;
 
  private:
   struct State;
