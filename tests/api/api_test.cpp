@@ -133,6 +133,39 @@ TEST_CASE("host functions of every shape, called through typed exports") {
   CHECK(nothing->call().ok());
 }
 
+int32_t negate(int32_t x) { return -x; }
+
+TEST_CASE("host functions from a function, a named and a stateful lambda, and an explicit type") {
+  Engine engine;
+  Linker linker = api_linker(engine);
+  linker.allow_shadowing(true);
+  CHECK(linker.func("env", "peek", negate).ok());
+  int calls = 0;
+  auto add_counting = [&calls](int32_t a, int32_t b) mutable {
+    ++calls;
+    return a - b;
+  };
+  CHECK(linker.func("env", "add", add_counting).ok());
+  CHECK(linker.func("env", "fail", FuncType{{ValType::I32}, {ValType::I32}},
+                    [](Caller& caller, std::span<const Val> args, std::span<Val> results) -> Status {
+                      if (caller.instance == nullptr) return Error(ErrorKind::Usage, "no caller");
+                      results[0] = val(val_as<int32_t>(args[0]) * 10);
+                      return {};
+                    }).ok());
+  auto instance = linker.instantiate(compile(engine, "api"));
+  REQUIRE(instance.ok());
+  CHECK((*instance)->func<int32_t(uint32_t)>("call_peek")->call(5).value() == -5);
+  CHECK((*instance)->func<int32_t(int32_t, int32_t)>("call_add")->call(5, 3).value() == 2);
+  CHECK((*instance)->func<int32_t(int32_t, int32_t)>("call_add")->call(9, 3).value() == 6);
+  CHECK(calls == 2);
+  CHECK((*instance)->func<int32_t(int32_t)>("call_fail")->call(4).value() == 40);
+
+  // A host function called directly from the host has no calling instance.
+  Func direct = Func::wrap([](Caller& caller, int32_t x) { return caller.instance == nullptr ? x : -1; });
+  CHECK(to_string(direct.type()) == "(i32) -> (i32)");
+  CHECK(direct.typed<int32_t(int32_t)>()->call(3).value() == 3);
+}
+
 TEST_CASE("an Error from a host function comes back unchanged; a throw becomes an Error") {
   Engine engine;
   auto instance = api_instance(engine);

@@ -164,6 +164,11 @@ struct HostCallable {
   using Values = typename detail::Unwrapped<Return>::type;
 
   static FuncType type() {
+    constexpr bool kParamsOk = []<size_t... I>(std::index_sequence<I...>) {
+      return (WasmValue<std::tuple_element_t<I, Params>> && ...);
+    }(std::make_index_sequence<std::tuple_size_v<Params>>{});
+    static_assert(kParamsOk, "host function parameters must be int32_t, uint32_t, int64_t, uint64_t, float or double "
+                             "(after an optional first Caller&)");
     return [&]<size_t... I>(std::index_sequence<I...>) {
       return FuncType{{ValTraits<std::remove_cvref_t<std::tuple_element_t<I, Params>>>::type...},
                       detail::ResultTypes<Values>::types()};
