@@ -23,8 +23,10 @@ struct GuestBuffer {
   uint8_t* native;
 };
 
-// TODO(lead): switch to tern::module_malloc / tern::module_free (host/runtime/guest_memory.h,
-// branch wip-side) once merged; these call the guest's exported malloc and free through the API.
+// TODO(lead): once wip-side is merged, delete GuestBuffer, guest_malloc and guest_free and use
+// tern::module_malloc / tern::module_free from host/runtime/guest_memory.h (same shapes: a
+// GuestBuffer{offset, native}, a Status), include it from tern/tern.hpp and install it. Until
+// then these call the guest's exported malloc and free through the API.
 tern::Result<GuestBuffer> guest_malloc(tern::Instance& instance, uint32_t size) {
   TERN_TRY(auto guest_alloc, instance.func<uint32_t(uint32_t)>("malloc"));
   TERN_TRY(uint32_t offset, guest_alloc(size));
