@@ -4,6 +4,7 @@
 #include "tern/linker.h"
 
 #include "host/wasi/wasi.h"
+#include "threads/thread_group.h"
 
 namespace tern {
 
@@ -52,6 +53,20 @@ Status Linker::define_wasi(std::shared_ptr<wasi::Wasi> wasi) {
   return {};
 }
 
+Status Linker::define_wasi_threads(std::shared_ptr<ThreadGroup> group) {
+  if (!group) return Error(ErrorKind::Usage, "define_wasi_threads: the thread group is null");
+  std::shared_ptr<HostFunc> fn = ThreadGroup::make_spawn_function(group);
+  Extern e;
+  e.kind = ExternKind::Func;
+  e.func = &fn->ref;
+  e.func_type = &fn->type;
+  e.owner = fn;
+  TERN_TRY_STATUS(define("wasi", "thread-spawn", e));
+  std::lock_guard lock(*mu_);
+  thread_group_ = std::move(group);
+  return {};
+}
+
 void Linker::allow_shadowing(bool allow) {
   std::lock_guard lock(*mu_);
   allow_shadowing_ = allow;
@@ -82,7 +97,15 @@ Result<std::vector<Extern>> Linker::resolve(const Module& module) const {
 Result<std::shared_ptr<Instance>> Linker::instantiate(const std::shared_ptr<Module>& module) const {
   if (!module) return Error(ErrorKind::Usage, "instantiate: the module is null");
   TERN_TRY(std::vector<Extern> imports, resolve(*module));
+  std::shared_ptr<ThreadGroup> group;
+  {
+    std::lock_guard lock(*mu_);
+    for (const Import& imp : module->info().imports)
+      if (imp.module == "wasi" && imp.field == "thread-spawn") group = thread_group_;
+  }
+  if (group) group->set_program(module, imports, engine_.instance_limits());
   TERN_TRY(std::shared_ptr<Instance> instance, Instance::instantiate(module, imports, engine_.instance_limits()));
+  if (group) group->add_instance(instance);
   if (instance->get_export("_initialize") && !instance->get_export("_start")) {
     auto r = instance->call("_initialize", {});
     if (!r.ok()) return std::move(r).error().context("_initialize");

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <string>
@@ -26,7 +27,7 @@ std::vector<uint8_t> read_wasm(std::string_view name) {
 
 std::shared_ptr<Module> compile(const Engine& engine, std::string_view name) {
   auto module = Module::compile(engine, read_wasm(name));
-  REQUIRE_MESSAGE(module.ok(), module.error().message());
+  if (!module.ok()) FAIL(module.error().message());
   return *module;
 }
 
@@ -55,7 +56,7 @@ Linker api_linker(const Engine& engine, int32_t* peeked = nullptr) {
 
 std::shared_ptr<Instance> api_instance(const Engine& engine, int32_t* peeked = nullptr) {
   auto instance = api_linker(engine, peeked).instantiate(compile(engine, "api"));
-  REQUIRE_MESSAGE(instance.ok(), instance.error().message());
+  if (!instance.ok()) FAIL(instance.error().message());
   return *instance;
 }
 
@@ -270,7 +271,7 @@ TEST_CASE("a whole instance defined under a module name") {
   Linker linker(engine);
   CHECK(linker.define_instance("first", first).ok());
   auto user = linker.instantiate(compile(engine, "user"));
-  REQUIRE_MESSAGE(user.ok(), user.error().message());
+  if (!user.ok()) FAIL(user.error().message());
   CHECK((*user)->func<int32_t(int32_t, int32_t)>("add_and_store")->call(20, 22).value() == 42);
   uint8_t stored[4] = {};
   CHECK(first->memory("memory")->read(100, stored).ok());  // one memory, written by `user`
@@ -315,6 +316,50 @@ TEST_CASE("a host memory limited by the engine") {
   REQUIRE(shared.ok());
   CHECK(shared->shared());
   CHECK(shared->grow(1) == 1);
+}
+
+TEST_CASE("wasi-threads through the linker: spawned threads share the memory; the engine limits them") {
+  EngineConfig config;
+  config.max_threads = 4;
+  auto engine = Engine::create(config);
+  REQUIRE(engine.ok());
+  auto module = compile(*engine, "threads");
+  auto memory = Memory::create(MemoryType{Limits{1, 1, true}});
+  REQUIRE(memory.ok());
+  auto group = std::make_shared<ThreadGroup>(engine->thread_limits());
+  CHECK(group->limits().max_threads == 4);
+  Linker linker(*engine);
+  CHECK(linker.define("env", "memory", *memory).ok());
+  CHECK(linker.define_wasi_threads(group).ok());
+  auto instance = linker.instantiate(module);
+  if (!instance.ok()) FAIL(instance.error().message());
+  auto spawn = (*instance)->func<int32_t(int32_t)>("spawn");
+  REQUIRE(spawn.ok());
+  int32_t sum = 0;
+  for (int32_t arg = 1; arg <= 3; ++arg) {
+    CHECK(spawn->call(arg).value() > 0);
+    sum += arg;
+  }
+  // finish() interrupts threads still running (the program is over): wait for them first.
+  auto total = (*instance)->func<int32_t()>("total");
+  REQUIRE(total.ok());
+  for (int i = 0; i < 10000 && group->running() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  group->finish();  // joins every thread
+  CHECK(total->call().value() == sum);
+  CHECK_FALSE(group->ending().has_value());
+
+  // No threads allowed: thread-spawn answers a negative id.
+  config.max_threads = 0;
+  auto none = Engine::create(config);
+  REQUIRE(none.ok());
+  auto group0 = std::make_shared<ThreadGroup>(none->thread_limits());
+  Linker linker0(*none);
+  CHECK(linker0.define("env", "memory", *memory).ok());
+  CHECK(linker0.define_wasi_threads(group0).ok());
+  auto instance0 = linker0.instantiate(module);
+  REQUIRE(instance0.ok());
+  CHECK((*instance0)->func<int32_t(int32_t)>("spawn")->call(1).value() < 0);
+  group0->finish();
 }
 
 TEST_CASE("one linker used by many threads: instantiating, calling and defining at once") {

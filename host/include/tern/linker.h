@@ -10,7 +10,9 @@
 //    runtime's import check ("import #4 env.memory: declared shared=0, provided shared=1").
 // 3. A reactor (exports `_initialize` and not `_start`) has `_initialize` called before
 //    instantiate() returns; a command's `_start` is the embedder's to call.
-// 4. A Linker may be used from several threads at once: definitions are guarded by a mutex,
+// 4. wasi-threads: a thread instantiates the program again with the imports its main instance
+//    got, so every thread shares the memory and host functions (threads/thread_group.h).
+// 5. A Linker may be used from several threads at once: definitions are guarded by a mutex,
 //    and an instantiation copies what it resolved before running any guest code.
 #pragma once
 
@@ -32,6 +34,7 @@ namespace tern {
 namespace wasi {
 class Wasi;
 }
+class ThreadGroup;
 
 class Linker {
  public:
@@ -55,6 +58,12 @@ class Linker {
   Status define_instance(std::string_view module, const std::shared_ptr<Instance>& instance);
   // WASI preview1 (`wasi_snapshot_preview1`) from `wasi` (host/wasi/wasi.h).
   Status define_wasi(std::shared_ptr<wasi::Wasi> wasi);
+  // wasi-threads: `wasi`.`thread-spawn` from `group` (threads/thread_group.h, made with
+  // engine.thread_limits()). instantiate() of a module importing it makes that module, with
+  // the imports just resolved (the same shared memory), the group's program, and adds the
+  // instance to the group; spawned threads instantiate it again. One program per group: the
+  // embedder calls group->finish() when the program is over.
+  Status define_wasi_threads(std::shared_ptr<ThreadGroup> group);
   // Later definitions of a name replace earlier ones instead of failing.
   void allow_shadowing(bool allow);
 
@@ -69,6 +78,7 @@ class Linker {
   std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();  // a Linker can move
   std::map<std::pair<std::string, std::string>, Extern, std::less<>> defs_;  // guarded by mu_
   std::shared_ptr<wasi::Wasi> wasi_;                                          // guarded by mu_
+  std::shared_ptr<ThreadGroup> thread_group_;                                 // guarded by mu_
   bool allow_shadowing_ = false;                                              // guarded by mu_
 };
 

@@ -22,3 +22,4 @@
 #include "tern/linker.h"
 #include "tern/result.h"
 #include "tern/values.h"
+#include "threads/thread_group.h"      // ThreadGroup, for Linker::define_wasi_threads
