@@ -9,7 +9,8 @@
  *
  *   tern serve --abi cgi build/samples/cgi.wasm
  *   curl -d hello 'http://127.0.0.1:8080/some/path?x=1'
- * Also runs as a command:  REQUEST_METHOD=GET PATH_INFO=/x tern run build/samples/cgi.wasm
+ * Also runs as a command:
+ *   echo -n hi | tern run --env REQUEST_METHOD=POST --env PATH_INFO=/x build/samples/cgi.wasm
  */
 #include <stdio.h>
 #include <stdlib.h>
