@@ -216,7 +216,7 @@ def run_wrk(port, script, duration, connections, threads, env_extra):
     raise RuntimeError('wrk printed no report:\n' + out)
 
 
-def server_argv(name, args, port, build):
+def server_argv(name, args, port, build, tmp):
     addr = '127.0.0.1:%d' % port
     wasm = os.path.join(build, 'samples', 'json-api.wasm')
     if name == 'native':
@@ -227,7 +227,7 @@ def server_argv(name, args, port, build):
     if name == 'tern':
         return [os.path.join(build, 'host', 'cli', 'tern'), 'serve', '--abi', 'native', '--listen', addr,
                 '--io-threads', str(args.server_threads), '--workers', str(args.server_threads),
-                '--timeout', '2s', wasm]
+                '--timeout', '2s', '--access-log', os.path.join(tmp, 'tern-access.log'), wasm]
     raise ValueError(name)
 
 
@@ -247,7 +247,7 @@ WORKLOADS = {
 
 def bench_server(name, args, build, tmp, results):
     port = free_port()
-    srv = Server(name, server_argv(name, args, port, build), port, os.path.join(tmp, name + '.log'))
+    srv = Server(name, server_argv(name, args, port, build, tmp), port, os.path.join(tmp, name + '.log'))
     try:
         if not srv.wait_ready():
             log('bench-http: %s did not start (log: %s)' % (name, srv.log_file.name))
@@ -278,7 +278,7 @@ def bench_server(name, args, build, tmp, results):
 
 def trap_run(name, args, build, tmp, results):
     port = free_port()
-    srv = Server(name, server_argv(name, args, port, build), port, os.path.join(tmp, name + '-trap.log'))
+    srv = Server(name, server_argv(name, args, port, build, tmp), port, os.path.join(tmp, name + '-trap.log'))
     try:
         if not srv.wait_ready():
             results['failures'].append('%s (trap run): did not start' % name)
