@@ -23,6 +23,7 @@
 #include <mutex>
 #include <thread>
 
+#include "host/cli/cache_options.h"
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
 #include "host/cli/run_values.h"
@@ -42,7 +43,7 @@ constexpr int kExitTrap = 134;
 constexpr OptionSpec kOptions[] = {
     {"--dir", true},        {"--env", true},      {"--inherit-env"},   {"--invoke", true},
     {"--max-memory", true}, {"--timeout", true},  {"--enable", true},  {"--disable", true},
-    {"--max-threads", true}, {"--thread-stack", true},
+    {"--max-threads", true}, {"--thread-stack", true}, {"--cache", true},  {"--no-cache"},
 };
 
 constexpr uint64_t kMinThreadStack = 64 * 1024;
@@ -186,14 +187,14 @@ Status run_entry(Instance& instance, const RunSettings& s) {
   return Error(ErrorKind::Usage, "module exports neither _start nor _initialize; use --invoke NAME");
 }
 
-int run_module(std::string_view path, const DecodeOptions& options, RunSettings& s) {
+int run_module(std::string_view path, const DecodeOptions& options, RunSettings& s, CodeCache* cache) {
   auto fail = [&](const Error& e, int code) {
     print_file_error(path, e);
     return code;
   };
   auto bytes = read_file(path, options.limits.max_module_size);
   if (!bytes) return fail(bytes.error(), kExitFailure);
-  auto module = Module::compile(*bytes, options);
+  auto module = Module::compile(*bytes, options, nullptr, cache);
   if (!module) return fail(module.error(), kExitFailure);
   auto wasi = wasi::Wasi::create(s.wasi);
   if (!wasi) return fail(wasi.error(), kExitFailure);
@@ -261,7 +262,9 @@ int run_run(const Command& self, std::span<const std::string_view> raw_args) {
     s.wasi.args.emplace_back(path);
     for (std::string_view a : guest_args) s.wasi.args.emplace_back(a);
   }
-  return run_module(path, options, s);
+  auto cache = open_cache(*args);
+  if (!cache) return usage_error(self, cache.error().message());
+  return run_module(path, options, s, cache->get());
 }
 
 }  // namespace
@@ -291,6 +294,7 @@ extern const Command kRunCommand = {
         "  --thread-stack SIZE  wasm stack of each spawned thread (default 8MiB; tern adds\n"
         "                       room for TLS and host calls)\n"
         TERN_CLI_FEATURE_OPTIONS_HELP
+        TERN_CLI_CACHE_OPTIONS_HELP
         "  -h, --help           show this help\n"
         "\n"
         "Exit status: the guest's (0 when _start returns, n for proc_exit(n)); 1 the module\n"

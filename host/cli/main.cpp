@@ -28,6 +28,7 @@ const Command* const kCommands[] = {
     &kValidateCommand,
     &kInspectCommand,
     &kInvokeCommand,
+    &kCompileCommand,
     &kHelpCommand,
 };
 
