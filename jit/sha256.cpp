@@ -1,6 +1,10 @@
 // SHA-256 as FIPS 180-4 describes it: 64-byte blocks, 64 rounds, big-endian words.
 #include "jit/sha256.h"
 
+#include <cpuid.h>
+#include <immintrin.h>
+
+#include <atomic>
 #include <cstring>
 
 namespace tern {
@@ -23,12 +27,73 @@ uint32_t load_be32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 
+// The same compression with the x86 SHA extensions (about 5x faster: the code cache hashes a
+// module and its code on every start). `state` is a..h.
+__attribute__((target("sha,sse4.1"))) void compress_sha_ni(uint32_t* state, const uint8_t* data, size_t blocks) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  // The instructions keep the state as ABEF and CDGH.
+  __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));
+  __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));
+  __m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+  __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+  for (; blocks > 0; --blocks, data += 64) {
+    const __m128i abef_in = abef, cdgh_in = cdgh;
+    __m128i w[4];  // the last four groups of message words
+    for (int i = 0; i < 16; ++i) {
+      __m128i words;
+      if (i < 4) {
+        words = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)), byte_swap);
+      } else {
+        // w[t] = s1(w[t-2]) + w[t-7] + s0(w[t-15]) + w[t-16], four at a time.
+        __m128i older = _mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]);  // w[t-16] + s0(w[t-15])
+        older = _mm_add_epi32(older, _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));  // + w[t-7]
+        words = _mm_sha256msg2_epu32(older, w[(i + 3) % 4]);
+      }
+      w[i % 4] = words;
+      __m128i k = _mm_add_epi32(words, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRound + 4 * i)));
+      // Two rounds: the new ABEF lands in `cdgh`, and the old ABEF is the new CDGH; two more
+      // rounds put both back in their names.
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+      k = _mm_shuffle_epi32(k, 0x0e);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, k);
+    }
+    abef = _mm_add_epi32(abef, abef_in);
+    cdgh = _mm_add_epi32(cdgh, cdgh_in);
+  }
+  __m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+  __m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+  dcba = _mm_blend_epi16(feba, dchg, 0xf0);
+  hgfe = _mm_alignr_epi8(dchg, feba, 8);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state), dcba);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), hgfe);
+}
+
+std::atomic<bool> g_hardware_allowed{true};
+
+bool has_sha_ni() {
+  if (!g_hardware_allowed.load(std::memory_order_relaxed)) return false;
+  static const bool has = [] {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b & (1u << 29))) return false;  // SHA
+    return __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9));       // SSE4.1, SSSE3
+  }();
+  return has;
+}
+
 }  // namespace
+
+bool Sha256::use_hardware(bool allowed) {
+  g_hardware_allowed.store(allowed);
+  return has_sha_ni();
+}
 
 Sha256::Sha256()
     : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256::compress(const uint8_t* block) {
+  if (has_sha_ni()) return compress_sha_ni(state_, block, 1);
   uint32_t w[64];
   for (int i = 0; i < 16; ++i) w[i] = load_be32(block + 4 * i);
   for (int i = 16; i < 64; ++i) {
@@ -67,6 +132,11 @@ void Sha256::update(std::span<const uint8_t> bytes) {
     if (buffered_ < 64) return;
     compress(buffer_);
     buffered_ = 0;
+  }
+  if (has_sha_ni() && n >= 64) {
+    compress_sha_ni(state_, p, n / 64);
+    p += n / 64 * 64;
+    n %= 64;
   }
   for (; n >= 64; p += 64, n -= 64) compress(p);
   std::memcpy(buffer_, p, n);

@@ -19,6 +19,10 @@ class Sha256 {
   void update(const void* data, size_t size) { update({static_cast<const uint8_t*>(data), size}); }
   Digest256 finish();
 
+  // Allows or forbids the SHA instructions (for tests of both paths); returns whether they
+  // are used now.
+  static bool use_hardware(bool allowed);
+
   static Digest256 of(std::span<const uint8_t> bytes) {
     Sha256 h;
     h.update(bytes);

@@ -93,7 +93,7 @@ void reseal(std::vector<uint8_t>& file) {
   std::memcpy(file.data() + file.size() - 32, sum.data(), 32);
 }
 
-TEST_CASE("SHA-256 matches the FIPS 180-4 examples") {
+void check_sha256_vectors() {
   auto hex = [](std::string_view s) { return to_hex(Sha256::of({reinterpret_cast<const uint8_t*>(s.data()), s.size()})); };
   CHECK(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -104,6 +104,15 @@ TEST_CASE("SHA-256 matches the FIPS 180-4 examples") {
   for (size_t at = 0; at < million.size(); at += 777)
     h.update(million.data() + at, std::min<size_t>(777, million.size() - at));
   CHECK(to_hex(h.finish()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST_CASE("SHA-256 matches the FIPS 180-4 examples, with and without the SHA instructions") {
+  bool hardware = Sha256::use_hardware(true);
+  MESSAGE("SHA instructions: " << (hardware ? "used" : "not available"));
+  check_sha256_vectors();
+  CHECK_FALSE(Sha256::use_hardware(false));
+  check_sha256_vectors();
+  Sha256::use_hardware(true);
 }
 
 TEST_CASE("a miss compiles and stores; a hit loads the code without compiling") {
