@@ -117,7 +117,8 @@ TEST_CASE("a function another instance put into a table stays callable after tha
        }},
   };
   for (const Way& way : ways) {
-    CAPTURE(way.name);
+    std::string way_name = way.name;
+    CAPTURE(way_name);
     Linked l = way.put ? link(main_module, plugin_module) : link(main_module, elem_module);
     if (way.put) way.put(l);
     CHECK(l.main->table(0)->kept_count() == 1);
@@ -136,6 +137,32 @@ TEST_CASE("a function another instance put into a table stays callable after tha
     CHECK(plugin_alive.expired());
   }
   CHECK(registered_code_count() == code_before);
+}
+
+TEST_CASE("a host function another instance put into a table lives as long as the table") {
+  auto main = test::instantiate(compile_wasm("lt_main"));
+  auto h = HostFunc::make(FuncType{{}, {ValType::I32}}, [](Caller&, std::span<const Value>, std::span<Value> results) -> Status {
+    results[0] = Value::i32(99);
+    return {};
+  });
+  std::vector<Extern> imports = {*main->get_export("table"), Extern{}};
+  imports[1].kind = ExternKind::Func;
+  imports[1].func = &h->ref;
+  imports[1].func_type = &h->type;
+  imports[1].owner = h;
+  auto plugin = test::instantiate(compile_wasm("lt_plugin_host"), imports);
+  test::call_u64(*plugin, "set", {Value::i32(2)});
+  std::weak_ptr<HostFunc> h_alive = h;
+  std::weak_ptr<Instance> plugin_alive = plugin, main_alive = main;
+  imports.clear();
+  h.reset();
+  plugin.reset();
+  CHECK(plugin_alive.expired());  // only its host function was stored, not one of its own
+  CHECK_FALSE(h_alive.expired());
+  CHECK(test::call_u64(*main, "call_at", {Value::i32(2)}) == 99);
+  main.reset();  // no cycle: a host function keeps nothing
+  CHECK(main_alive.expired());
+  CHECK(h_alive.expired());
 }
 
 TEST_CASE("a host table holding instance functions keeps them; the cycle through its importer is freed") {
