@@ -14,8 +14,8 @@
 //    trap, earlier writes stay), then the start function runs.
 #pragma once
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -78,7 +78,8 @@ struct Table : std::enable_shared_from_this<Table> {
   std::mutex grow_mu;
   // The instance that defined this table (nullptr for host tables). The owners of the other
   // functions stored here stay alive with the table (keep); the owner itself is never kept,
-  // which would make the instance own itself and never be freed.
+  // which would make the instance own itself and never be freed (and needs no keeping: others
+  // reach its table only through it, Extern::owner).
   const Instance* owner = nullptr;
 
   explicit Table(const TableType& t, void* init = nullptr);
@@ -99,6 +100,7 @@ struct Table : std::enable_shared_from_this<Table> {
   std::atomic<const void*> last_kept_{nullptr};
   std::unordered_map<const void*, std::shared_ptr<void>> kept_;  // by owner; guarded by the graph's mutex
 };
+
 struct GlobalInstance {
   GlobalType type;
   GlobalCell cell;
