@@ -53,7 +53,8 @@ class CodeCache {
   // Opens the cache in `dir`, creating the directory (and its parents) if needed.
   static Result<std::unique_ptr<CodeCache>> open(std::string dir, uint64_t max_bytes = kDefaultMaxBytes);
 
-  // Where warnings go; the default prints "tern: warning: code cache: ..." on stderr.
+  // Where warnings go; the default prints "tern: warning: code cache: ..." on stderr. The
+  // handler runs under the cache's lock: it must not call back into this cache.
   void set_warning_handler(WarningHandler handler);
 
   // The key of a module's code under these options on this host (invariant 1).
