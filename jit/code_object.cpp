@@ -71,6 +71,40 @@ Result<std::shared_ptr<CodeObject>> CodeObject::create(uint32_t num_imported, st
   return obj;
 }
 
+Result<std::shared_ptr<CodeObject>> CodeObject::from_image(uint32_t num_imported, std::span<const uint8_t> image,
+                                                           std::vector<uint32_t> offsets, std::vector<uint32_t> ends,
+                                                           std::shared_ptr<const ModuleInfo> info) {
+  if (image.empty() || image.size() > 0xffffffffu || offsets.size() != ends.size() || num_imported > offsets.size())
+    return Error(ErrorKind::Malformed, "code image layout does not fit");
+  uint32_t previous_end = 0;
+  for (size_t f = num_imported; f < offsets.size(); ++f) {
+    if (offsets[f] < previous_end || offsets[f] > ends[f] || ends[f] > image.size())
+      return Error(ErrorKind::Malformed, "code image layout does not fit");
+    previous_end = ends[f];
+  }
+  size_t page = 4096;
+  size_t mapped = (image.size() + page - 1) & ~(page - 1);
+  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return Error(ErrorKind::Limit, "cannot map " + std::to_string(mapped) + " bytes of code");
+  auto* base = static_cast<uint8_t*>(p);
+  std::memset(base, 0xcc, mapped);
+  std::memcpy(base, image.data(), image.size());
+  if (mprotect(p, mapped, PROT_READ | PROT_EXEC) != 0) {
+    munmap(p, mapped);
+    return Error(ErrorKind::Limit, "cannot make code executable");
+  }
+  std::shared_ptr<CodeObject> obj(new CodeObject());
+  obj->num_imported_ = num_imported;
+  obj->offsets_ = std::move(offsets);
+  obj->ends_ = std::move(ends);
+  obj->info_ = std::move(info);
+  obj->base_ = base;
+  obj->size_ = image.size();
+  obj->mapped_ = mapped;
+  register_code(base, base + obj->size_, obj.get(), kRegistryTag);
+  return obj;
+}
+
 Result<std::shared_ptr<CodeObject>> compile_module(const ModuleInfo& m, const Features& features, WorkerPool* pool,
                                                    CompileStats* stats) {
   auto start = std::chrono::steady_clock::now();

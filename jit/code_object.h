@@ -50,6 +50,17 @@ class CodeObject {
   // Maps the compiled bodies (one per defined function, in order) into executable memory.
   static Result<std::shared_ptr<CodeObject>> create(uint32_t num_imported, std::span<const std::vector<uint8_t>> bodies);
 
+  // The layout, for the code cache (jit/code_cache.h): by function index, the start and end
+  // of each body in the image [begin(), begin() + size()).
+  uint32_t num_imported() const { return num_imported_; }
+  std::span<const uint32_t> offsets() const { return offsets_; }
+  std::span<const uint32_t> ends() const { return ends_; }
+  // Maps an image with that layout (read back from the cache, already verified). Checks that
+  // the layout fits the image; `info`, if given, names functions in backtraces.
+  static Result<std::shared_ptr<CodeObject>> from_image(uint32_t num_imported, std::span<const uint8_t> image,
+                                                        std::vector<uint32_t> offsets, std::vector<uint32_t> ends,
+                                                        std::shared_ptr<const ModuleInfo> info);
+
  private:
   CodeObject() = default;
   uint8_t* base_ = nullptr;

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <thread>
 
+#include "host/cli/cache_options.h"
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
 #include "host/cli/run_values.h"
@@ -47,7 +48,8 @@ constexpr int kExitTrap = 134;
 constexpr OptionSpec kOptions[] = {
     {"--dir", true},        {"--env", true},      {"--inherit-env"},   {"--invoke", true},
     {"--max-memory", true}, {"--timeout", true},  {"--enable", true},  {"--disable", true},
-    {"--max-threads", true}, {"--thread-stack", true}, {"--preload", true},
+    {"--max-threads", true}, {"--thread-stack", true}, {"--preload", true}, {"--cache", true},
+    {"--no-cache"},
 };
 
 constexpr uint64_t kMinThreadStack = 64 * 1024;
@@ -210,14 +212,14 @@ Result<uint32_t> load_side_module(DynamicLinker& linker, Instance& main, const s
   return *handle;
 }
 
-int run_module(std::string_view path, const DecodeOptions& options, RunSettings& s) {
+int run_module(std::string_view path, const DecodeOptions& options, RunSettings& s, CodeCache* cache) {
   auto fail = [&](const Error& e, int code) {
     print_file_error(path, e);
     return code;
   };
   auto bytes = read_file(path, options.limits.max_module_size);
   if (!bytes) return fail(bytes.error(), kExitFailure);
-  auto module = Module::compile(*bytes, options);
+  auto module = Module::compile(*bytes, options, nullptr, cache);
   if (!module) return fail(module.error(), kExitFailure);
   auto wasi = wasi::Wasi::create(s.wasi);
   if (!wasi) return fail(wasi.error(), kExitFailure);
@@ -301,7 +303,9 @@ int run_run(const Command& self, std::span<const std::string_view> raw_args) {
     s.wasi.args.emplace_back(path);
     for (std::string_view a : guest_args) s.wasi.args.emplace_back(a);
   }
-  return run_module(path, options, s);
+  auto cache = open_cache(*args);
+  if (!cache) return usage_error(self, cache.error().message());
+  return run_module(path, options, s, cache->get());
 }
 
 }  // namespace
@@ -335,6 +339,7 @@ extern const Command kRunCommand = {
         "                       loaded in order); the main module finds it with\n"
         "                       tern.dlopen(\"NAME\") and tern.dlsym\n"
         TERN_CLI_FEATURE_OPTIONS_HELP
+        TERN_CLI_CACHE_OPTIONS_HELP
         "  -h, --help           show this help\n"
         "\n"
         "Exit status: the guest's (0 when _start returns, n for proc_exit(n)); 1 the module\n"

@@ -11,5 +11,6 @@ extern const Command kInspectCommand;   // cmd_inspect.cpp
 extern const Command kRunCommand;       // cmd_run.cpp
 extern const Command kInvokeCommand;    // cmd_invoke.cpp
 extern const Command kServeCommand;     // cmd_serve.cpp
+extern const Command kCompileCommand;   // cmd_compile.cpp
 
 }  // namespace tern::cli

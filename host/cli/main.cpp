@@ -29,6 +29,7 @@ const Command* const kCommands[] = {
     &kValidateCommand,
     &kInspectCommand,
     &kInvokeCommand,
+    &kCompileCommand,
     &kHelpCommand,
 };
 

@@ -73,6 +73,7 @@ std::shared_ptr<HostFunc> HostFunc::make(FuncType type, Callback cb) {
   f->ref.code = host_call_stub();
   f->ref.vmctx = f.get();
   f->ref.sig_id = canonical_sig_id(f->type);
+  f->self = f;
   return f;
 }
 
@@ -88,6 +89,7 @@ int64_t Table::grow(uint32_t delta, void* init) {
   uint64_t old = elements.size();
   uint64_t limit = std::min<uint64_t>(data.max, 10'000'000);  // implementation limit on table size
   if (old + delta > limit) return -1;
+  keep({&init, 1});
   elements.resize(old + delta, init);
   data.elements = elements.data();
   data.size = static_cast<uint32_t>(elements.size());
@@ -111,7 +113,20 @@ Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, 
 
 // ---- instances --------------------------------------------------------------------------
 
-Instance::~Instance() = default;
+void register_instance(Instance* inst);    // table_refs.cpp
+void unregister_instance(Instance* inst);  // table_refs.cpp
+void collect_instance_cycles_if_due();     // table_refs.cpp
+
+Instance::~Instance() {
+  // Leave the instance graph, drop what this instance keeps alive, then look for cycles that
+  // only this instance's references kept reachable (table_refs.cpp, invariant 6).
+  unregister_instance(this);
+  {
+    auto owners = std::move(import_owners_);
+    auto tables = std::move(own_tables_);
+  }
+  collect_instance_cycles_if_due();
+}
 
 Status Instance::link(std::span<const Extern> imports) {
   const ModuleInfo& m = module_->info();
@@ -244,7 +259,11 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
     inst->table_datas_[i] = &t->data;
     inst->own_tables_.push_back(std::move(t));
   }
+  // The graph reads import_owners_ and own_tables_, complete from here on. Before the segments:
+  // an instance whose later segment fails may already sit in an imported table.
+  register_instance(inst.get());
   TERN_TRY_STATUS(inst->initialize());
+  collect_instance_cycles_if_due();
   return inst;
 }
 
@@ -270,11 +289,8 @@ Status Instance::initialize() {
     Table* t = tables_[seg.table];
     uint64_t dst = static_cast<uint32_t>(off.lo), n = elem_values[i].size();
     if (dst + n > t->data.size) return Error(ErrorKind::Instantiate, "out of bounds table access");
+    t->keep(elem_values[i]);
     for (size_t k = 0; k < n; ++k) t->elements[dst + k] = elem_values[i][k];
-    if (n && seg.type == ValType::FuncRef && t->owner != this) {
-      std::lock_guard lock(t->grow_mu);
-      t->keep_alive.push_back(shared_from_this());
-    }
   }
   for (size_t i = 0; i < m.datas.size(); ++i) {
     const DataSegment& seg = m.datas[i];
@@ -350,6 +366,9 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
   // r15 for the trampoline: the callee's VMContext, or for a host function its HostFunc
   // (whose first word the trampoline reads as a memory base, see jit/entry.h).
   auto* vm = static_cast<VMContext*>(f.vmctx);
+  // The callee's instance stays alive for the call, even if every other holder lets go of it
+  // meanwhile (on another thread).
+  std::shared_ptr<Instance> hold = f.instance ? f.instance->weak_from_this().lock() : nullptr;
   bool is_host = f.code == host_call_stub();
   uintptr_t saved_limit = 0;
   if (!is_host) {

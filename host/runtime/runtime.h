@@ -14,6 +14,7 @@
 //    trap, earlier writes stay), then the start function runs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "jit/code_object.h"
@@ -45,6 +47,7 @@ class TableRef;
 class GlobalRef;
 template <class Sig>
 class TypedFunc;
+class CodeCache;
 
 // A wasm value: numbers by their bits, references as pointers (null = 0), v128 in lo/hi.
 struct Value {
@@ -77,23 +80,39 @@ struct HostFunc : HostFuncHead {
   FuncType type;
   Callback callback;
   FuncRef ref;  // what wasm code calls: code = host_call_stub(), vmctx = this
+  std::weak_ptr<HostFunc> self;  // set by make(): tables that hold `ref` keep the function alive
 
   static std::shared_ptr<HostFunc> make(FuncType type, Callback cb);
 };
 
-struct Table {
+struct Table : std::enable_shared_from_this<Table> {
   TableType type;
   std::vector<void*> elements;
   TableData data;  // what generated code reads; points into `elements`
   std::mutex grow_mu;
-  // The instance that defined this table (nullptr for host tables). Other instances whose
-  // FuncRefs their element segments put here stay alive with the table (keep_alive); the owner
-  // itself is never added, which would make the instance own itself and never be freed.
+  // The instance that defined this table (nullptr for host tables). The owners of the other
+  // functions stored here stay alive with the table (keep); the owner itself is never kept,
+  // which would make the instance own itself and never be freed (and needs no keeping: others
+  // reach its table only through it, Extern::owner).
   const Instance* owner = nullptr;
-  std::vector<std::shared_ptr<void>> keep_alive;
 
   explicit Table(const TableType& t, void* init = nullptr);
+  ~Table();
   int64_t grow(uint32_t delta, void* init);
+  // For the host: a bounds-checked store that keeps the function's owner alive.
+  Status set(uint32_t index, void* value);
+
+  // Keeps the owners (instance or host function) of these funcrefs alive as long as this
+  // table lives, or until collect_instance_cycles() finds them unreachable. Call it before the
+  // values become visible in `elements`. Thread-safe; a load and a compare when the owner is
+  // the table's own instance or the last one kept (table_refs.cpp).
+  void keep(std::span<void* const> values);
+  size_t kept_count() const;  // for tests
+
+ private:
+  friend class InstanceGraph;
+  std::atomic<const void*> last_kept_{nullptr};
+  std::unordered_map<const void*, std::shared_ptr<void>> kept_;  // by owner; guarded by the graph's mutex
 };
 
 struct GlobalInstance {
@@ -120,6 +139,10 @@ class Module {
   static Result<std::shared_ptr<Module>> compile(const Engine& engine, std::span<const uint8_t> bytes);
   // Decodes and validates every section and function body, compiling nothing.
   static Status validate(const Engine& engine, std::span<const uint8_t> bytes);
+  // The same through a code cache (jit/code_cache.h): on a hit nothing is compiled; on a miss
+  // the code is compiled and stored. A null cache compiles as above.
+  static Result<std::shared_ptr<Module>> compile(std::span<const uint8_t> bytes, const DecodeOptions& options,
+                                                 WorkerPool* pool, CodeCache* cache);
   const ModuleInfo& info() const { return *info_; }
   const std::shared_ptr<CodeObject>& code() const { return code_; }
   const Features& features() const { return features_; }
@@ -177,6 +200,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::mutex guest_alloc_mu;
 
  private:
+  friend class InstanceGraph;
   Instance() = default;
   Status link(std::span<const Extern> imports);
   Status initialize();
@@ -200,6 +224,12 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<std::shared_ptr<LinearMemory>> own_memories_;
   std::vector<uint32_t> sig_ids_;
 };
+
+// Frees the instances and host functions that only keep each other alive, through tables
+// that hold their functions (e.g. a side module whose functions sit in the main module's
+// table, while it imports that table). Also runs, amortized, on instantiation and release.
+// Returns the number of tables whose kept owners it released (table_refs.cpp).
+size_t collect_instance_cycles();
 
 // Fills a VMContext's helper table (runtime/helpers.cpp).
 void install_helpers(VMContext& vm);

@@ -267,11 +267,12 @@ Result<std::shared_ptr<Instance>> instantiate_library(DynamicLinker& linker, con
       return Error(ErrorKind::Internal) << "table slot " << fill.slot << ": no function " << fill.export_name;
     refs.emplace_back(fill.slot, std::move(*x));
   }
+  // Kept before they become visible in the table (host/runtime/table_refs.cpp).
+  std::vector<void*> values;
+  for (auto& [slot, x] : refs) values.push_back(x.func);
+  table->keep(values);
   std::lock_guard lock(table->grow_mu);
-  for (auto& [slot, x] : refs) {
-    table->elements[slot] = x.func;
-    if (x.func->instance != table->owner) table->keep_alive.push_back(x.owner);
-  }
+  for (auto& [slot, x] : refs) table->elements[slot] = x.func;
   return side;
 }
 

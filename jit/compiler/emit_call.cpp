@@ -241,6 +241,12 @@ void Compiler::on_table(Op op, uint32_t table) {
     }
     case Op::TableSet: {
       ValType t = m_.tables[table].elem;
+      if (t == ValType::FuncRef) {  // through the helper: the table keeps the function's owner alive
+        helper_args({x86::rdx, x86::rcx});
+        a_.mov(x86::esi, table);
+        call_helper(Helper::TableSet);
+        return trap_if_helper_failed();
+      }
       uint8_t v = pop_reg();
       uint8_t idx = pop_reg();
       a_.mov(x86::r11, x86::ptr(x86::r15, vmctx_offset::kTables));
