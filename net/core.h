@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -83,6 +84,9 @@ class ServerCore final : public WsHub {
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
+  // Keeps the I/O threads running while guests work with no socket operation pending (after
+  // the acceptor closed, a response still has to come back from the pool).
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> io_threads_;
   std::unique_ptr<WorkerPool> pool_;
 };

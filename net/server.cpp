@@ -49,6 +49,7 @@ Status ServerCore::start() {
       cv_.notify_all();
     });
   }
+  work_.emplace(ioc_.get_executor());
   accept();
   for (unsigned i = 0; i < options_.io_threads; ++i) io_threads_.emplace_back([this] { ioc_.run(); });
   return {};
@@ -96,6 +97,7 @@ void ServerCore::stop() {
     // Past the grace period: guests still running are interrupted, queued ones skipped.
     abandoned_.store(true, std::memory_order_release);
     watchdog_.interrupt_all();
+    work_.reset();
     ioc_.stop();
     for (auto& t : io_threads_) t.join();
     io_threads_.clear();

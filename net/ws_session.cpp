@@ -86,8 +86,8 @@ void WsSession::write_next() {
   writing_ = true;
   ws_.text(!queue_.front().binary);
   ws_.async_write(asio::buffer(queue_.front().data), [self = shared_from_this()](beast::error_code ec, size_t) {
-    self->queue_.pop_front();
-    if (ec) {
+    self->queue_.pop_front();  // closed() leaves the queue alone while a write is in flight
+    if (ec || !self->open_) {
       self->writing_ = false;
       self->queue_.clear();
       return;
@@ -99,7 +99,7 @@ void WsSession::write_next() {
 void WsSession::closed() {
   if (!open_) return;
   open_ = false;
-  queue_.clear();
+  if (!writing_) queue_.clear();  // else the write in flight still uses its front
   core_.remove_ws(conn_);
   core_.handler().ws_close(conn_);
 }

@@ -15,6 +15,7 @@ packages=(
   meson ninja-build pkg-config cmake
   libboost-dev libjemalloc-dev doctest-dev nlohmann-json3-dev
   wabt binaryen
+  curl nodejs
   clang-19 lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32
 )
 
