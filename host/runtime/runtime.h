@@ -35,6 +35,7 @@
 namespace tern {
 
 class Instance;
+struct WasmFrame;
 
 // A wasm value: numbers by their bits, references as pointers (null = 0), v128 in lo/hi.
 struct Value {
@@ -134,6 +135,10 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Result<std::vector<Value>> call(std::string_view export_name, std::span<const Value> args);
   // Calls any FuncRef (e.g. a table element or another instance's export).
   static Result<std::vector<Value>> call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args);
+  // The same; when the call traps, also fills `trap_frames` with the trap's frames (innermost
+  // first, jit/backtrace.h), for embedders that report them one by one (the C API).
+  static Result<std::vector<Value>> call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args,
+                                             std::vector<WasmFrame>* trap_frames);
 
   VMContext* vmctx() { return &vmctx_; }
   LinearMemory* memory(uint32_t index) { return index < memories_.size() ? memories_[index] : nullptr; }
