@@ -151,6 +151,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<bool> dropped_data;
   std::vector<bool> dropped_elems;
   std::vector<std::vector<void*>> elem_values;  // evaluated element segments
+  // Serializes host calls into the guest's allocator (host/runtime/guest_memory.h).
+  std::mutex guest_alloc_mu;
 
  private:
   Instance() = default;
