@@ -36,17 +36,21 @@ namespace tern::capi {
 void set_last_error(std::string message);
 
 // What a store shares with every object made in it.
-struct StoreState {
+struct StoreState : std::enable_shared_from_this<StoreState> {
   Features features;
   std::mutex mu;
   std::unordered_map<const void*, std::shared_ptr<HostFunc>> host_funcs;  // by HostFunc*
-  std::unordered_map<const void*, wasm_ref_t*> anyrefs;  // identity -> a handle kept as prototype
+  // identity -> a copy kept as prototype (without store): anyref values handed to wasm, and
+  // functions stored into tables and globals.
+  std::unordered_map<const void*, wasm_ref_t*> anyrefs;
   ~StoreState();
 
   // The identity under which an anyref `ref` travels through wasm; keeps a copy alive.
   uint64_t anchor_anyref(const wasm_ref_t* ref);
   // A new handle for an anyref identity from wasm, or nullptr when unknown.
   wasm_ref_t* anyref_from(uint64_t identity);
+  // Keeps a store-less copy of `ref` (a function stored into a table or global) alive.
+  void keep_alive(const wasm_ref_t* ref);
   // The store's shared_ptr to a HostFunc it made, or nullptr.
   std::shared_ptr<HostFunc> host_func(const void* host_func);
 };
@@ -64,6 +68,7 @@ enum class RefKind : uint8_t { Foreign, Trap, Module, Instance, Func, Global, Ta
 
 struct FrameInfo {
   std::shared_ptr<Instance> instance;  // when known
+  std::shared_ptr<StoreState> store;   // the store of the call, for the instance's handle
   uint32_t func_index = 0;
   size_t module_offset = 0;
   size_t native_offset = 0;
@@ -179,6 +184,9 @@ struct wasm_ref_t {
   // Equal for handles of the same object.
   virtual const void* identity() const = 0;
   virtual wasm_ref_t* clone() const = 0;
+  // The store a handle uses for the values it converts; the copies a store keeps have none
+  // (a store holding a handle that holds the store would never be freed).
+  virtual void set_store(tern::capi::Store) {}
 
   tern::capi::RefKind ref_kind;
   std::shared_ptr<tern::capi::HostInfo> host_info = std::make_shared<tern::capi::HostInfo>();
@@ -224,6 +232,7 @@ struct wasm_instance_t : wasm_ref_t {
   wasm_instance_t() : wasm_ref_t(tern::capi::RefKind::Instance) {}
   const void* identity() const override { return instance.get(); }
   wasm_ref_t* clone() const override { return new wasm_instance_t(*this); }
+  void set_store(tern::capi::Store s) override { store = std::move(s); }
   tern::capi::Store store;
   std::shared_ptr<tern::Instance> instance;
 };
@@ -233,6 +242,7 @@ struct wasm_extern_t : wasm_ref_t {
   // The runtime's view, for Instance::instantiate.
   virtual tern::Extern to_extern() const = 0;
   virtual wasm_externtype_t* type() const = 0;
+  void set_store(tern::capi::Store s) override { store = std::move(s); }
 
   wasm_externkind_t kind;
   tern::capi::Store store;

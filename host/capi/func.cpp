@@ -165,7 +165,10 @@ wasm_trap_t* wasm_func_call(const wasm_func_t* f, const wasm_val_vec_t* args, wa
   }
   std::vector<tern::capi::FrameInfo> frames;
   auto r = tern::capi::call_with_frames(*f->ref, type, values, frames);
-  if (!r.ok()) return make_trap(r.error(), std::move(frames));
+  if (!r.ok()) {
+    for (auto& frame : frames) frame.store = f->store;
+    return make_trap(r.error(), std::move(frames));
+  }
   for (size_t i = 0; i < nresults; ++i) results->data[i] = tern::capi::from_value(f->store, (*r)[i]);
   return nullptr;
 }

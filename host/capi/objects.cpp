@@ -8,10 +8,7 @@ namespace {
 // A funcref stored into a table or global keeps its function alive with the store (the
 // runtime's cells hold plain FuncRef pointers).
 void keep_func_alive(const tern::capi::Store& store, const wasm_ref_t* ref) {
-  if (!store || !ref || ref->ref_kind != tern::capi::RefKind::Func) return;
-  std::lock_guard lock(store->mu);
-  wasm_ref_t*& kept = store->anyrefs[ref->identity()];
-  if (!kept) kept = ref->clone();
+  if (store && ref && ref->ref_kind == tern::capi::RefKind::Func) store->keep_alive(ref);
 }
 
 // The table element for `ref` (funcref: FuncRef*, anyref: its store identity).

@@ -143,9 +143,7 @@ wasm_frame_t* make_frame(const tern::capi::FrameInfo& info) {
   auto* f = new wasm_frame_t();
   f->info = info;
   if (info.instance) {
-    auto* i = new wasm_instance_t();
-    i->instance = info.instance;
-    f->instance = i;
+    f->instance = tern::capi::wrap_instance(info.store, info.instance);
   }
   return f;
 }

@@ -14,18 +14,29 @@ StoreState::~StoreState() {
   for (auto& [identity, ref] : anyrefs) delete ref;
 }
 
-uint64_t StoreState::anchor_anyref(const wasm_ref_t* ref) {
-  const void* id = ref->identity();
+void StoreState::keep_alive(const wasm_ref_t* ref) {
   std::lock_guard lock(mu);
-  auto [it, inserted] = anyrefs.emplace(id, nullptr);
-  if (inserted) it->second = ref->clone();
-  return reinterpret_cast<uint64_t>(id);
+  wasm_ref_t*& kept = anyrefs[ref->identity()];
+  if (kept) return;
+  kept = ref->clone();
+  kept->set_store(nullptr);
+}
+
+uint64_t StoreState::anchor_anyref(const wasm_ref_t* ref) {
+  keep_alive(ref);
+  return reinterpret_cast<uint64_t>(ref->identity());
 }
 
 wasm_ref_t* StoreState::anyref_from(uint64_t identity) {
-  std::lock_guard lock(mu);
-  auto it = anyrefs.find(reinterpret_cast<const void*>(identity));
-  return it == anyrefs.end() ? nullptr : it->second->clone();
+  wasm_ref_t* out = nullptr;
+  {
+    std::lock_guard lock(mu);
+    auto it = anyrefs.find(reinterpret_cast<const void*>(identity));
+    if (it == anyrefs.end()) return nullptr;
+    out = it->second->clone();
+  }
+  out->set_store(shared_from_this());
+  return out;
 }
 
 std::shared_ptr<HostFunc> StoreState::host_func(const void* host_func) {

@@ -29,7 +29,7 @@ wasm_valkind_t to_valkind(ValType type) {
     case ValType::F64: return WASM_F64;
     case ValType::ExternRef: return WASM_ANYREF;
     case ValType::FuncRef: return WASM_FUNCREF;
-    default: return 4;  // v128: no kind in the standard (see tern.h)
+    default: return TERN_V128;  // no kind in the standard
   }
 }
 

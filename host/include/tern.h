@@ -27,6 +27,12 @@ extern "C" {
  * function returned NULL/false or ignored its arguments. Valid until the next failing call. */
 WASM_API_EXTERN const char* tern_last_error(void);
 
+/* ---- values -------------------------------------------------------------------------- */
+
+/* The kind tern gives v128 in types read from modules (the standard has none). v128 values
+ * cannot pass through wasm_func_call or host functions. */
+#define TERN_V128 ((wasm_valkind_t)4)
+
 /* ---- traps --------------------------------------------------------------------------- */
 
 /* True if the trap is a WASI proc_exit rather than a fault; then *status is the exit status. */

@@ -293,7 +293,8 @@ typedef own wasm_trap_t* (*wasm_func_callback_with_env_t)(void* env, const wasm_
                                                           wasm_val_vec_t* results);
 
 WASM_API_EXTERN own wasm_func_t* wasm_func_new(wasm_store_t*, const wasm_functype_t*, wasm_func_callback_t);
-/* `finalizer(env)` runs when the function is gone (no handle, instance or table uses it). */
+/* `finalizer(env)` runs once, when the function is gone: its store is deleted and no handle,
+ * instance or table uses it any more (the store keeps every host function it made alive). */
 WASM_API_EXTERN own wasm_func_t* wasm_func_new_with_env(wasm_store_t*, const wasm_functype_t* type,
                                                         wasm_func_callback_with_env_t, void* env,
                                                         void (*finalizer)(void*));
