@@ -1,5 +1,7 @@
 // C API: host functions, calls, traps with frames, globals, tables, memories, references, and
 // wrong use that must answer with an error or a trap, never a crash.
+#include <thread>
+
 #include "tests/capi/capi_util.h"
 
 using namespace capi_test;
@@ -509,4 +511,31 @@ TEST_CASE("host info: shared by copies, finalizer runs when the last handle goes
   CHECK(finalized == 0);
   wasm_foreign_delete(copy);
   CHECK(finalized == 1);
+}
+
+TEST_CASE("threads: calls from several threads into one store's instance and host function") {
+  Basic b;
+  wasm_func_t* call_host = b.func("call_host");
+  wasm_func_t* div = b.func("div");
+  constexpr int kThreads = 4;
+  constexpr int kCalls = 2000;
+  std::vector<int> wrong(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCalls; ++i) {
+        wasm_val_t args[2] = {i32(i), i32(0)};
+        wasm_val_t res[1];
+        wasm_val_vec_t one{1, args}, two = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
+        wasm_trap_t* trap = wasm_func_call(call_host, &one, &rv);
+        if (trap || res[0].of.i32 != 2 * i + 1000) ++wrong[t];
+        if (trap) wasm_trap_delete(trap);
+        trap = wasm_func_call(div, &two, &rv);  // traps on every thread at once
+        if (!trap) ++wrong[t];
+        else wasm_trap_delete(trap);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) CHECK(wrong[t] == 0);
 }
