@@ -513,29 +513,58 @@ TEST_CASE("host info: shared by copies, finalizer runs when the last handle goes
   CHECK(finalized == 1);
 }
 
-TEST_CASE("threads: calls from several threads into one store's instance and host function") {
-  Basic b;
-  wasm_func_t* call_host = b.func("call_host");
-  wasm_func_t* div = b.func("div");
+TEST_CASE("threads: one module shared into a store per thread, calls and traps at once") {
+  // The standard's model: stores (and their instances) are single-threaded; modules are
+  // shared between threads with wasm_module_share / wasm_module_obtain.
+  Env env;
+  wasm_module_t* module = load_module(env.store, "basic");
+  wasm_shared_module_t* shared = wasm_module_share(module);
   constexpr int kThreads = 4;
   constexpr int kCalls = 2000;
   std::vector<int> wrong(kThreads, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
+      Env mine;
+      wasm_module_t* m = wasm_module_obtain(mine.store, shared);
+      wasm_functype_t* ft = wasm_functype_new_1_1(wasm_valtype_new_i32(), wasm_valtype_new_i32());
+      wasm_func_t* twice = wasm_func_new(mine.store, ft, twice_callback);
+      wasm_functype_delete(ft);
+      wasm_globaltype_t* gt = wasm_globaltype_new(wasm_valtype_new_i32(), WASM_CONST);
+      wasm_val_t offset_value = i32(1000 * t);
+      wasm_global_t* offset = wasm_global_new(mine.store, gt, &offset_value);
+      wasm_globaltype_delete(gt);
+      wasm_extern_t* list[2] = {wasm_func_as_extern(twice), wasm_global_as_extern(offset)};
+      wasm_extern_vec_t imports = WASM_ARRAY_VEC(list);
+      wasm_instance_t* instance = wasm_instance_new(mine.store, m, &imports, nullptr);
+      if (!instance) {
+        wrong[t] = -1;
+        return;
+      }
+      wasm_extern_vec_t exports;
+      wasm_instance_exports(instance, &exports);
+      wasm_func_t* call_host = wasm_extern_as_func(exports.data[8]);
+      wasm_func_t* div = wasm_extern_as_func(exports.data[7]);
       for (int i = 0; i < kCalls; ++i) {
         wasm_val_t args[2] = {i32(i), i32(0)};
         wasm_val_t res[1];
         wasm_val_vec_t one{1, args}, two = WASM_ARRAY_VEC(args), rv = WASM_ARRAY_VEC(res);
         wasm_trap_t* trap = wasm_func_call(call_host, &one, &rv);
-        if (trap || res[0].of.i32 != 2 * i + 1000) ++wrong[t];
+        if (trap || res[0].of.i32 != 2 * i + 1000 * t) ++wrong[t];
         if (trap) wasm_trap_delete(trap);
         trap = wasm_func_call(div, &two, &rv);  // traps on every thread at once
         if (!trap) ++wrong[t];
         else wasm_trap_delete(trap);
       }
+      wasm_extern_vec_delete(&exports);
+      wasm_instance_delete(instance);
+      wasm_global_delete(offset);
+      wasm_func_delete(twice);
+      wasm_module_delete(m);
     });
   }
   for (auto& th : threads) th.join();
   for (int t = 0; t < kThreads; ++t) CHECK(wrong[t] == 0);
+  wasm_shared_module_delete(shared);
+  wasm_module_delete(module);
 }
