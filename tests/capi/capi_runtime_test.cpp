@@ -157,11 +157,11 @@ TEST_CASE("instantiation failures come back as a trap that names the import") {
   wasm_extern_t* list[2] = {wasm_func_as_extern(wrong), wasm_global_as_extern(g)};
   wasm_extern_vec_t imports = WASM_ARRAY_VEC(list);
   CHECK(wasm_instance_new(env.store, module, &imports, &trap) == nullptr);
-  CHECK(take_message(trap) == "import #0 host.twice: incompatible import type: expected (i32) -> (i32), provided () -> ()");
+  CHECK(take_message(trap) == "import #0 host.twice: declared type=(i32) -> (i32), provided type=() -> ()");
   list[0] = wasm_global_as_extern(g);
   CHECK(wasm_instance_new(env.store, module, &imports, nullptr) == nullptr);  // no trap wanted
   CHECK(std::string(tern_last_error()) ==
-        "import #0 host.twice: incompatible import type: expected a func, provided a global");
+        "import #0 host.twice: declared kind=func, provided kind=global");
   CHECK(wasm_instance_new(nullptr, module, &imports, &trap) == nullptr);
   CHECK(take_message(trap) == "wasm_instance_new: needs a store and a module");
 
