@@ -17,30 +17,6 @@
 
 namespace {
 
-// A buffer in guest memory: its guest offset and a host pointer to it.
-struct GuestBuffer {
-  uint32_t offset;
-  uint8_t* native;
-};
-
-// TODO(lead): once wip-side is merged, delete GuestBuffer, guest_malloc and guest_free and use
-// tern::module_malloc / tern::module_free from host/runtime/guest_memory.h (same shapes: a
-// GuestBuffer{offset, native}, a Status), include it from tern/tern.hpp and install it. Until
-// then these call the guest's exported malloc and free through the API.
-tern::Result<GuestBuffer> guest_malloc(tern::Instance& instance, uint32_t size) {
-  TERN_TRY(auto guest_alloc, instance.func<uint32_t(uint32_t)>("malloc"));
-  TERN_TRY(uint32_t offset, guest_alloc(size));
-  if (offset == 0) return tern::Error(tern::ErrorKind::Limit) << "guest malloc(" << size << ") returned 0";
-  TERN_TRY(tern::Memory memory, instance.memory("memory"));
-  TERN_TRY(std::span<uint8_t> bytes, memory.span(offset, size));
-  return GuestBuffer{offset, bytes.data()};
-}
-
-tern::Status guest_free(tern::Instance& instance, uint32_t offset) {
-  TERN_TRY(auto guest_release, instance.func<void(uint32_t)>("free"));
-  return guest_release(offset);
-}
-
 tern::Result<std::vector<uint8_t>> read_file(const char* path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return tern::Error(tern::ErrorKind::Io) << "cannot open " << path;
@@ -83,7 +59,7 @@ tern::Status run(const char* path) {
   // 5. A buffer in guest memory: written by the host, read and changed by the guest.
   const std::string text = "the quick brown fox jumps over the lazy dog";
   const auto len = static_cast<uint32_t>(text.size());
-  TERN_TRY(GuestBuffer buffer, guest_malloc(*instance, len));
+  TERN_TRY(tern::GuestBuffer buffer, tern::module_malloc(*instance, len));
   std::copy(text.begin(), text.end(), buffer.native);
   TERN_TRY(auto count_words, instance->func<int32_t(uint32_t, uint32_t)>("count_words"));
   TERN_TRY(int32_t words, count_words(buffer.offset, len));
@@ -91,7 +67,7 @@ tern::Status run(const char* path) {
   TERN_TRY(auto shout, instance->func<void(uint32_t, uint32_t)>("shout"));
   TERN_TRY_STATUS(shout(buffer.offset, len));
   std::cout << "shout: " << std::string_view(reinterpret_cast<const char*>(buffer.native), len) << std::endl;
-  TERN_TRY_STATUS(guest_free(*instance, buffer.offset));
+  TERN_TRY_STATUS(tern::module_free(*instance, buffer.offset));
 
   // 6. A trap is an Error value; the instance stays usable afterwards.
   TERN_TRY(auto divide, instance->func<int32_t(int32_t, int32_t)>("divide"));

@@ -14,6 +14,7 @@
 // Build with `pkg-config --cflags --libs tern`.
 #pragma once
 
+#include "host/runtime/guest_memory.h"  // module_malloc, module_free, app_to_native, ...
 #include "host/runtime/runtime.h"  // Module, Instance, Caller, Extern, Value
 #include "host/wasi/wasi.h"        // wasi::Wasi, wasi::WasiConfig
 #include "tern/engine.h"
