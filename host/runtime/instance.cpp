@@ -349,6 +349,11 @@ uintptr_t thread_stack_limit() {
 }  // namespace
 
 Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args) {
+  return call_ref(f, type, args, nullptr);
+}
+
+Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args,
+                                              std::vector<WasmFrame>* trap_frames) {
   if (args.size() != type.params.size())
     return Error(ErrorKind::Usage, "expected " + std::to_string(type.params.size()) + " arguments, got " + std::to_string(args.size()));
   for (size_t i = 0; i < args.size(); ++i)
@@ -380,6 +385,7 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
   uint64_t* area_ptr = area.data();
   auto trap = call_with_trap_handling([&] { entry(code, vm, area_ptr, static_cast<uint32_t>(area_bytes)); });
   if (!is_host) vm->stack_limit = saved_limit;
+  if (trap && trap_frames) *trap_frames = symbolize(*trap);
   if (trap && trap->kind == TrapKind::HostTrap && pending_host_error) {
     Error e = std::move(*pending_host_error);
     pending_host_error.reset();

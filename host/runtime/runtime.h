@@ -37,6 +37,7 @@
 namespace tern {
 
 class Instance;
+struct WasmFrame;
 struct Extern;
 // The embedding API's handles (host/include/tern/): declared here so the runtime's classes can
 // offer them; defined in tern/engine.h, tern/func.h and tern/extern.h.
@@ -175,6 +176,10 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Result<std::vector<Value>> call(std::string_view export_name, std::span<const Value> args);
   // Calls any FuncRef (e.g. a table element or another instance's export).
   static Result<std::vector<Value>> call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args);
+  // The same; when the call traps, also fills `trap_frames` with the trap's frames (innermost
+  // first, jit/backtrace.h), for embedders that report them one by one (the C API).
+  static Result<std::vector<Value>> call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args,
+                                             std::vector<WasmFrame>* trap_frames);
 
   // Exports as API handles (tern/func.h, tern/extern.h); a Usage error names a missing export
   // or one of another kind, and func<Sig> one whose type differs from Sig.

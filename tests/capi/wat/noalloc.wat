@@ -1,0 +1,3 @@
+;; A guest with memory but no allocator.
+(module $noalloc
+  (memory (export "memory") 1))
