@@ -218,6 +218,11 @@ Result<Value> Instance::eval_const(const ConstExpr& e) const {
 
 Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
                                                        const InstanceLimits& limits) {
+  return instantiate(std::move(module), imports, limits, MemorySupply{});
+}
+
+Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
+                                                       const InstanceLimits& limits, const MemorySupply& memories) {
   std::shared_ptr<Instance> inst(new Instance());
   inst->module_ = module;
   inst->code_ = module->code();
@@ -231,6 +236,7 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   inst->table_datas_.assign(nt, nullptr);
   inst->memories_.assign(nm, nullptr);
   inst->mem_bases_.assign(nm, nullptr);
+  inst->data_applied_.assign(nm, false);
   TERN_TRY_STATUS(inst->link(imports));
   for (const FuncType& t : m.types) inst->sig_ids_.push_back(canonical_sig_id(t));
 
@@ -258,9 +264,18 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   }
   // Memories.
   for (uint32_t i = m.num_imported_memories; i < nm; ++i) {
-    auto mem = LinearMemory::create(m.memories[i], limits.max_memory_pages);
-    if (!mem.ok()) return std::move(mem).error().context("memory " + std::to_string(i));
-    std::shared_ptr<LinearMemory> shared(std::move(*mem));
+    std::shared_ptr<LinearMemory> shared;
+    if (memories.acquire) {
+      auto supplied = memories.acquire(i, m.memories[i], limits.max_memory_pages);
+      if (!supplied.ok()) return std::move(supplied).error().context("memory " + std::to_string(i));
+      shared = std::move(supplied->memory);
+      inst->data_applied_[i] = shared && supplied->data_applied;
+    }
+    if (!shared) {
+      auto mem = LinearMemory::create(m.memories[i], limits.max_memory_pages);
+      if (!mem.ok()) return std::move(mem).error().context("memory " + std::to_string(i));
+      shared = std::move(*mem);
+    }
     inst->memories_[i] = shared.get();
     inst->mem_bases_[i] = shared->base();
     inst->own_memories_.push_back(std::move(shared));
@@ -324,7 +339,7 @@ Status Instance::initialize() {
     TERN_TRY(Value off, eval_const(seg.offset));
     uint8_t* dst = memories_[seg.memory]->checked(static_cast<uint32_t>(off.lo), seg.init.size);
     if (!dst) return Error(ErrorKind::Instantiate, "out of bounds memory access");
-    std::memcpy(dst, m.bytes.data() + seg.init.offset, seg.init.size);
+    if (!data_applied_[seg.memory]) std::memcpy(dst, m.bytes.data() + seg.init.offset, seg.init.size);
   }
   if (m.start) {
     auto r = call(*m.start, {});

@@ -120,12 +120,28 @@ struct InstanceLimits {
   uint32_t max_memory_pages = kMaxPages32;  // memories the instance defines never grow past this
 };
 
+// Where the memories an instance defines come from when they are not created fresh (instance
+// pools, host/runtime/instance_pool.h). `acquire(index)` returns defined memory `index` in the
+// state LinearMemory::create leaves it, or a null memory to have it created as usual;
+// `data_applied` says the memory already holds its active data segments (a copy-on-write
+// image): instantiation then still checks those segments' bounds but does not copy them.
+struct MemorySupply {
+  struct Supplied {
+    std::shared_ptr<LinearMemory> memory;
+    bool data_applied = false;
+  };
+  std::function<Result<Supplied>(uint32_t index, const MemoryType& type, uint32_t limit_pages)> acquire;
+};
+
 class Instance : public std::enable_shared_from_this<Instance> {
  public:
   ~Instance();
   // `imports` are in the module's import order.
   static Result<std::shared_ptr<Instance>> instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
                                                        const InstanceLimits& limits = {});
+  // The same, with the defined memories taken from `memories`.
+  static Result<std::shared_ptr<Instance>> instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
+                                                       const InstanceLimits& limits, const MemorySupply& memories);
 
   const Module& module() const { return *module_; }
   std::optional<Extern> get_export(std::string_view name);
@@ -169,6 +185,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<uint8_t*> mem_bases_;
   std::vector<LinearMemory*> memories_;
   std::vector<std::shared_ptr<LinearMemory>> own_memories_;
+  std::vector<bool> data_applied_;  // by memory index: its active data segments are already in it
   std::vector<uint32_t> sig_ids_;
 };
 
