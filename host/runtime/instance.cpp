@@ -386,6 +386,10 @@ uintptr_t thread_stack_limit() {
   }();
   return limit;
 }
+
+// How many call_ref frames this thread is inside: the outermost one sets the thread's stack
+// limit (jit/vmctx.h, invariant 5) and restores what the slot held before.
+thread_local uint32_t wasm_entry_depth = 0;
 }  // namespace
 
 Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args) {
@@ -406,17 +410,13 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
   // r15 for the trampoline: the callee's VMContext, or for a host function its HostFunc
   // (whose first word the trampoline reads as a memory base, see jit/entry.h).
   auto* vm = static_cast<VMContext*>(f.vmctx);
-  bool is_host = f.code == host_call_stub();
-  uintptr_t saved_limit = 0;
-  if (!is_host) {
-    saved_limit = vm->stack_limit;
-    if (saved_limit == 0) vm->stack_limit = thread_stack_limit();
-  }
+  const uintptr_t saved_limit = wasm_entry_depth == 0 ? thread_stack_limit_slot() : 0;
+  if (wasm_entry_depth++ == 0) set_thread_stack_limit_slot(thread_stack_limit());
   EntryFn entry = entry_trampoline();
   const void* code = f.code;
   uint64_t* area_ptr = area.data();
   auto trap = call_with_trap_handling([&] { entry(code, vm, area_ptr, static_cast<uint32_t>(area_bytes)); });
-  if (!is_host) vm->stack_limit = saved_limit;
+  if (--wasm_entry_depth == 0) set_thread_stack_limit_slot(saved_limit);
   if (trap && trap->kind == TrapKind::HostTrap && pending_host_error) {
     Error e = std::move(*pending_host_error);
     pending_host_error.reset();
