@@ -105,6 +105,8 @@ Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, 
   m->info_ = std::move(info);
   m->features_ = options.features;
   TERN_TRY(m->code_, compile_module(m->info_, options.features, pool ? pool : &default_pool()));
+  m->sig_ids_.reserve(m->info_->types.size());
+  for (const FuncType& t : m->info_->types) m->sig_ids_.push_back(canonical_sig_id(t));
   return m;
 }
 
@@ -184,6 +186,9 @@ Status Instance::link(std::span<const Extern> imports) {
 }
 
 Result<Value> Instance::eval_const(const ConstExpr& e) const {
+  if (e.code.size() == 1 && e.code[0].op == Op::I32Const) {  // the usual segment offset: no stack
+    return Value::i32(static_cast<uint32_t>(e.code[0].value));
+  }
   std::vector<Value> stack;
   for (const ConstInstr& ci : e.code) {
     switch (ci.op) {
@@ -238,7 +243,11 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   inst->mem_bases_.assign(nm, nullptr);
   inst->data_applied_.assign(nm, false);
   TERN_TRY_STATUS(inst->link(imports));
-  for (const FuncType& t : m.types) inst->sig_ids_.push_back(canonical_sig_id(t));
+  if (module->sig_ids().size() == m.types.size()) {
+    inst->sig_ids_ = module->sig_ids();
+  } else {  // a Module that Module::compile did not make
+    for (const FuncType& t : m.types) inst->sig_ids_.push_back(canonical_sig_id(t));
+  }
 
   VMContext& vm = inst->vmctx_;
   vm.instance = inst.get();
@@ -251,16 +260,16 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   vm.sig_ids = inst->sig_ids_.data();
 
   // Defined functions.
+  inst->own_funcs_.resize(nf - m.num_imported_functions);  // never resized again: funcs_ points into it
   for (uint32_t f = m.num_imported_functions; f < nf; ++f) {
-    auto ref = std::make_unique<FuncRef>();
-    ref->code = inst->code_->entry(f);
-    ref->vmctx = &vm;
-    ref->sig_id = inst->sig_ids_[m.functions[f].type_index];
-    ref->func_index = f;
-    ref->instance = inst.get();
-    inst->func_code_[f] = ref->code;
-    inst->funcs_[f] = ref.get();
-    inst->own_funcs_.push_back(std::move(ref));
+    FuncRef& ref = inst->own_funcs_[f - m.num_imported_functions];
+    ref.code = inst->code_->entry(f);
+    ref.vmctx = &vm;
+    ref.sig_id = inst->sig_ids_[m.functions[f].type_index];
+    ref.func_index = f;
+    ref.instance = inst.get();
+    inst->func_code_[f] = ref.code;
+    inst->funcs_[f] = &ref;
   }
   // Memories.
   for (uint32_t i = m.num_imported_memories; i < nm; ++i) {

@@ -105,9 +105,12 @@ class Module {
   const ModuleInfo& info() const { return *info_; }
   const std::shared_ptr<CodeObject>& code() const { return code_; }
   const Features& features() const { return features_; }
+  // canonical_sig_id of each type, by type index: computed once, shared by every instance.
+  const std::vector<uint32_t>& sig_ids() const { return sig_ids_; }
 
  private:
   std::shared_ptr<const ModuleInfo> info_;
+  std::vector<uint32_t> sig_ids_;
   std::shared_ptr<CodeObject> code_;
   Features features_;
 };
@@ -175,7 +178,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<std::shared_ptr<void>> import_owners_;
   std::vector<const void*> func_code_;
   std::vector<FuncRef*> funcs_;
-  std::vector<std::unique_ptr<FuncRef>> own_funcs_;
+  std::vector<FuncRef> own_funcs_;  // sized once: funcs_ points into it
   std::vector<GlobalCell*> global_cells_;
   std::vector<GlobalInstance*> globals_;
   std::vector<std::unique_ptr<GlobalInstance>> own_globals_;
