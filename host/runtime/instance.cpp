@@ -316,8 +316,8 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
 // Element and data segments in order, then the start function.
 Status Instance::initialize() {
   const ModuleInfo& m = module_->info();
-  dropped_data.assign(m.datas.size(), false);
-  dropped_elems.assign(m.elems.size(), false);
+  dropped_data = std::vector<std::atomic<bool>>(m.datas.size());  // all false
+  dropped_elems = std::vector<std::atomic<bool>>(m.elems.size());
   elem_values.resize(m.elems.size());
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];

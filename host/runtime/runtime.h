@@ -14,6 +14,7 @@
 //    trap, earlier writes stay), then the start function runs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -162,8 +163,10 @@ class Instance : public std::enable_shared_from_this<Instance> {
   void clear_interrupt() { vmctx_.interrupt.store(0, std::memory_order_relaxed); }
 
   // Used by the runtime helpers.
-  std::vector<bool> dropped_data;
-  std::vector<bool> dropped_elems;
+  // Atomic flags (not vector<bool>'s shared words): an instance may run on several threads, and
+  // one may drop a segment while another reads its flag (a wasm-level race, not a C++ one).
+  std::vector<std::atomic<bool>> dropped_data;
+  std::vector<std::atomic<bool>> dropped_elems;
   std::vector<std::vector<void*>> elem_values;  // evaluated element segments
 
  private:

@@ -176,6 +176,8 @@ class Worker {
     }
     expect(s_.shared_lib, "add", {Value::i32(mark), Value::i32(5)}, mark + 5);
     expect(s_.shared_lib, "recurse", {Value::i32(1000)}, 1000);
+    expect(s_.shared_lib, "init_nothing", {}, 0);
+    if (i % 16 == 0) expect(s_.shared_lib, "drop_segments", {}, 0);
 
     // Traps, through imports and directly, on private and shared instances.
     if (!TERN_TEST_TSAN) {

@@ -18,4 +18,12 @@
       (else (i32.add (i32.const 1) (call $recurse (i32.sub (local.get 0) (i32.const 1)))))))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "store") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
-  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  ;; Segment flags read and written by several threads at once (on the shared instance):
+  ;; zero-length inits read the dropped flag, drops set it; neither ever traps.
+  (data $passive "passive")
+  (elem $passive_elem func $double)
+  (func (export "drop_segments") (data.drop $passive) (elem.drop $passive_elem))
+  (func (export "init_nothing")
+    (memory.init $passive (i32.const 0) (i32.const 0) (i32.const 0))
+    (table.init $passive_elem (i32.const 0) (i32.const 0) (i32.const 0))))
