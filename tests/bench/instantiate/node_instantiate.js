@@ -4,7 +4,7 @@
 // given) with argument 7, and dropping the instance. Prints one JSON line:
 //   {"node": {"per_sec": x, "median_us": y}, "iterations": N, "repeat": R}
 // (the best loop's instances per second, the best loop's median latency). A module with
-// imports gets node's WASI preview1 import object (never started).
+// imports gets node's WASI preview1 import object (never started), each function wrapped.
 // Usage: node node_instantiate.js FILE.wasm [--call NAME] [--init NAME] [--iterations N] [--repeat R]
 'use strict';
 const fs = require('fs');
@@ -27,7 +27,7 @@ function main(argv) {
   }
   const module = new WebAssembly.Module(fs.readFileSync(file));
   const imports = WebAssembly.Module.imports(module).length > 0
-    ? new WASI({ version: 'preview1', args: [file], env: {}, returnOnExit: true }).getImportObject()
+    ? wrapped(new WASI({ version: 'preview1', args: [file], env: {}, returnOnExit: true }).getImportObject())
     : {};
   const once = () => {
     const instance = new WebAssembly.Instance(module, imports);
@@ -54,6 +54,18 @@ function main(argv) {
   process.stdout.write(JSON.stringify({ node: { per_sec: Math.round(perSec), median_us: Number(medianUs.toFixed(2)) },
                                         iterations: o.iterations, repeat: o.repeat }) + '\n');
   return 0;
+}
+
+// Each WASI function behind a plain JS function, as tests/bench/node_wasi_harness.js does: with
+// node's own WASI functions as imports, V8 spends about 350 us more per instantiation (measured
+// with node 20.20 on the C module), which would flatter tern.
+function wrapped(importObject) {
+  const out = {};
+  for (const [ns, fns] of Object.entries(importObject)) {
+    out[ns] = {};
+    for (const [name, f] of Object.entries(fns)) out[ns][name] = (...args) => f(...args);
+  }
+  return out;
 }
 
 process.exitCode = main(process.argv.slice(2));
