@@ -9,9 +9,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
+# asmjit is not among them: meson builds it from Debian's source tarball (subprojects/asmjit.wrap,
+# fetched from deb.debian.org on the first setup) through cmake.
 packages=(
-  meson ninja-build pkg-config
-  libasmjit-dev libboost-dev libjemalloc-dev doctest-dev nlohmann-json3-dev
+  meson ninja-build pkg-config cmake
+  libboost-dev libjemalloc-dev doctest-dev nlohmann-json3-dev
   wabt binaryen
   clang-19 lld-19 wasi-libc libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 libclang-rt-19-dev-wasm32
 )

@@ -143,6 +143,7 @@ int32_t ThreadGroup::spawn(uint32_t start_arg) {
   // imports_ and instance_limits_ are written only by set_program, before any spawn.
   auto instance = Instance::instantiate(module, imports_, instance_limits_);
   if (!instance) return release(SpawnFailure::Instantiate);
+  if (on_instantiate_ && !on_instantiate_(**instance).ok()) return release(SpawnFailure::Instantiate);
   auto start = (*instance)->get_export("wasi_thread_start");
   const FuncType want{{ValType::I32, ValType::I32}, {}};
   if (!start || start->kind != ExternKind::Func || *start->func_type != want) return release(SpawnFailure::NoStartExport);

@@ -62,6 +62,10 @@ class ThreadGroup {
   void add_instance(std::shared_ptr<Instance> instance);
   // Called once, on the first spawn refused for the thread limit (for a warning).
   void on_limit_reached(std::function<void(uint32_t max_threads)> fn) { on_limit_ = std::move(fn); }
+  // Runs on each spawned thread's new instance before its thread starts (e.g. to load side
+  // modules into it, host/runtime/side_module.h); an error fails the spawn (Instantiate).
+  // Set once, before any spawn.
+  void on_instantiate(std::function<Status(Instance&)> fn) { on_instantiate_ = std::move(fn); }
 
   // Instantiates the program again and calls its `wasi_thread_start(tid, start_arg)` on a new
   // native thread. Returns the new tid (> 0), or a SpawnFailure.
@@ -90,6 +94,7 @@ class ThreadGroup {
   std::vector<Extern> imports_;
   InstanceLimits instance_limits_;
   std::function<void(uint32_t)> on_limit_;
+  std::function<Status(Instance&)> on_instantiate_;
 
   mutable std::mutex mu_;
   std::list<std::unique_ptr<Thread>> threads_;            // guarded by mu_

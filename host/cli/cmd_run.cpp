@@ -17,6 +17,10 @@
 //    calls proc_exit; then the group interrupts and joins every thread, so none outlives
 //    `tern run`, and the exit status is the first thread's ending (a trap prints its thread
 //    id). --max-threads refuses spawns past the limit (a negative tid, one warning line).
+// 6. --preload NAME=FILE loads side modules (host/runtime/side_module.h) into the main instance
+//    after it is instantiated and before its entry point, in command-line order, and again into
+//    every spawned thread's instance. The main module reaches them through its imports
+//    tern.dlopen/tern.dlsym, which every run provides.
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
@@ -27,6 +31,7 @@
 #include "host/cli/commands.h"
 #include "host/cli/run_values.h"
 #include "host/runtime/runtime.h"
+#include "host/runtime/side_module.h"
 #include "host/wasi/wasi.h"
 #include "host/wasi/wasi_threads.h"
 #include "threads/thread_group.h"
@@ -42,7 +47,7 @@ constexpr int kExitTrap = 134;
 constexpr OptionSpec kOptions[] = {
     {"--dir", true},        {"--env", true},      {"--inherit-env"},   {"--invoke", true},
     {"--max-memory", true}, {"--timeout", true},  {"--enable", true},  {"--disable", true},
-    {"--max-threads", true}, {"--thread-stack", true},
+    {"--max-threads", true}, {"--thread-stack", true}, {"--preload", true},
 };
 
 constexpr uint64_t kMinThreadStack = 64 * 1024;
@@ -101,6 +106,7 @@ struct RunSettings {
   std::vector<std::string_view> invoke_args;
   std::optional<std::chrono::nanoseconds> timeout;
   std::string_view timeout_text;
+  std::vector<std::pair<std::string, std::string>> preloads;  // NAME, FILE
 };
 
 // --max-threads: a decimal count in [0, 1000000].
@@ -143,6 +149,11 @@ Status apply_options(const ParsedArgs& args, RunSettings& s) {
       if (bytes < kMinThreadStack || bytes > (uint64_t{1} << 32))
         return Error(ErrorKind::Usage) << "--thread-stack must be between 64KiB and 4GiB, got '" << value << "'";
       s.threads.stack_size = static_cast<size_t>(bytes);
+    } else if (name == "--preload") {
+      size_t eq = value.find('=');
+      if (eq == std::string_view::npos || eq == 0 || eq + 1 == value.size())
+        return Error(ErrorKind::Usage) << "--preload expects NAME=FILE, got '" << value << "'";
+      s.preloads.emplace_back(value.substr(0, eq), value.substr(eq + 1));
     } else if (name == "--timeout") {
       TERN_TRY(s.timeout, parse_duration(value));
       s.timeout_text = value;
@@ -186,6 +197,19 @@ Status run_entry(Instance& instance, const RunSettings& s) {
   return Error(ErrorKind::Usage, "module exports neither _start nor _initialize; use --invoke NAME");
 }
 
+// --preload NAME=FILE: compiles FILE and loads it into the main instance; returns its handle.
+// Errors name FILE.
+Result<uint32_t> load_side_module(DynamicLinker& linker, Instance& main, const std::string& name, const std::string& file,
+                        const DecodeOptions& options) {
+  auto bytes = read_file(file, options.limits.max_module_size);
+  if (!bytes) return std::move(bytes).error().context(display_name(file));
+  auto side = Module::compile(*bytes, options);
+  if (!side) return std::move(side).error().context(display_name(file));
+  auto handle = linker.load(main, name, *side);
+  if (!handle) return std::move(handle).error().context(display_name(file));
+  return *handle;
+}
+
 int run_module(std::string_view path, const DecodeOptions& options, RunSettings& s) {
   auto fail = [&](const Error& e, int code) {
     print_file_error(path, e);
@@ -202,9 +226,17 @@ int run_module(std::string_view path, const DecodeOptions& options, RunSettings&
     std::cerr << display_name(path) << ": warning: thread-spawn refused: " << max
               << " threads already running (--max-threads " << max << ")\n";
   });
-  auto imports = wasi::link_command_imports(*wasi, group, (*module)->info(), s.limits.max_memory_pages);
+  auto linker = DynamicLinker::create();
+  auto imports = wasi::link_command_imports(*wasi, group, (*module)->info(), s.limits.max_memory_pages,
+                                            [&linker](const Import& imp) { return linker->host_import(imp); });
   if (!imports) return fail(imports.error(), kExitFailure);
   group->set_program(*module, *imports, s.limits);
+  if (!s.preloads.empty())
+    group->on_instantiate([linker, path](Instance& thread_instance) -> Status {
+      Status st = linker->attach(thread_instance);
+      if (!st.ok()) print_file_error(path, st.error());  // the guest sees only a failed spawn
+      return st;
+    });
   // The start function may already trap or exit, so instantiation errors go through the same
   // mapping as the entry point's.
   auto finish = [&](const Status& status, bool timed_out, int32_t tid) {
@@ -229,6 +261,14 @@ int run_module(std::string_view path, const DecodeOptions& options, RunSettings&
     return finish(instance.error(), false, 0);
   }
   group->add_instance(*instance);
+  for (const auto& [name, file] : s.preloads) {
+    auto handle = load_side_module(*linker, **instance, name, file, options);
+    if (!handle) {
+      group->finish();
+      return finish(std::move(handle).error(), false, 0);
+    }
+    group->add_instance(linker->instance(*handle));  // a loop in side code stops on an ending too
+  }
 
   std::optional<Deadline> deadline;
   if (s.timeout) deadline.emplace(**instance, *s.timeout);
@@ -290,6 +330,10 @@ extern const Command kRunCommand = {
         "                       thread-spawn past it returns -1 and warns once\n"
         "  --thread-stack SIZE  wasm stack of each spawned thread (default 8MiB; tern adds\n"
         "                       room for TLS and host calls)\n"
+        "  --preload NAME=FILE  load side module FILE (wasm-ld -shared) into the main\n"
+        "                       module's memory and table before it starts (repeatable,\n"
+        "                       loaded in order); the main module finds it with\n"
+        "                       tern.dlopen(\"NAME\") and tern.dlsym\n"
         TERN_CLI_FEATURE_OPTIONS_HELP
         "  -h, --help           show this help\n"
         "\n"

@@ -10,5 +10,6 @@ extern const Command kValidateCommand;  // cmd_validate.cpp
 extern const Command kInspectCommand;   // cmd_inspect.cpp
 extern const Command kRunCommand;       // cmd_run.cpp
 extern const Command kInvokeCommand;    // cmd_invoke.cpp
+extern const Command kServeCommand;     // cmd_serve.cpp
 
 }  // namespace tern::cli

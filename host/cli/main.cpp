@@ -25,6 +25,7 @@ const Command kHelpCommand = {
 // The command table, in the order `tern --help` lists them.
 const Command* const kCommands[] = {
     &kRunCommand,
+    &kServeCommand,
     &kValidateCommand,
     &kInspectCommand,
     &kInvokeCommand,

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "host/runtime/runtime.h"
+#include "host/runtime/link_check.h"
 #include "jit/backtrace.h"
 #include "threads/stack_bounds.h"
 #include "threads/worker_pool.h"
@@ -114,18 +115,6 @@ Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, 
 
 Instance::~Instance() = default;
 
-namespace {
-std::string import_name(const ModuleInfo& m, size_t i) {
-  return "import #" + std::to_string(i) + " " + m.imports[i].module + "." + m.imports[i].field;
-}
-
-bool limits_match(const Limits& provided, const Limits& wanted) {
-  if (provided.min < wanted.min) return false;
-  if (!wanted.max) return true;
-  return provided.max && *provided.max <= *wanted.max;
-}
-}  // namespace
-
 Status Instance::link(std::span<const Extern> imports) {
   const ModuleInfo& m = module_->info();
   if (imports.size() != m.imports.size())
@@ -134,52 +123,22 @@ Status Instance::link(std::span<const Extern> imports) {
   for (size_t i = 0; i < imports.size(); ++i) {
     const Import& imp = m.imports[i];
     const Extern& ex = imports[i];
-    std::string what = import_name(m, i);
-    if (ex.kind != imp.kind)
-      return Error(ErrorKind::Link, what + ": incompatible import type: expected a " + std::string(to_string(imp.kind)) +
-                                        ", provided a " + std::string(to_string(ex.kind)));
+    TERN_TRY_STATUS(check_import(m, i, ex));
     import_owners_.push_back(ex.owner);
     switch (imp.kind) {
-      case ExternKind::Func: {
-        const FuncType& want = m.func_type(imp.index);
-        if (!ex.func_type || !(*ex.func_type == want))
-          return Error(ErrorKind::Link, what + ": incompatible import type: expected " + to_string(want) +
-                                            ", provided " + (ex.func_type ? to_string(*ex.func_type) : "?"));
-        funcs_[imp.index] = ex.func;
-        break;
-      }
-      case ExternKind::Table: {
-        const TableType& want = m.tables[imp.index];
-        Limits have{ex.table->data.size, ex.table->type.limits.max, false};
-        if (ex.table->type.elem != want.elem || !limits_match(have, want.limits))
-          return Error(ErrorKind::Link, what + ": incompatible import type: table limits or element type differ");
+      case ExternKind::Func: funcs_[imp.index] = ex.func; break;
+      case ExternKind::Table:
         tables_[imp.index] = ex.table;
         table_datas_[imp.index] = &ex.table->data;
         break;
-      }
-      case ExternKind::Memory: {
-        const MemoryType& want = m.memories[imp.index];
-        LinearMemory* mem = ex.memory;
-        if (mem->shared() != want.limits.shared)
-          return Error(ErrorKind::Link, what + ": incompatible import type: memory is " +
-                                            (want.limits.shared ? "shared" : "not shared") + " in the import but " +
-                                            (mem->shared() ? "shared" : "not shared") + " in the provided memory");
-        Limits have{mem->pages(), mem->max_pages(), mem->shared()};
-        if (!limits_match(have, want.limits))
-          return Error(ErrorKind::Link, what + ": incompatible import type: memory limits differ (provided " +
-                                            std::to_string(have.min) + " pages)");
-        memories_[imp.index] = mem;
-        mem_bases_[imp.index] = mem->base();
+      case ExternKind::Memory:
+        memories_[imp.index] = ex.memory;
+        mem_bases_[imp.index] = ex.memory->base();
         break;
-      }
-      case ExternKind::Global: {
-        const GlobalType& want = m.globals[imp.index].type;
-        if (ex.global->type.type != want.type || ex.global->type.mut != want.mut)
-          return Error(ErrorKind::Link, what + ": incompatible import type: global type or mutability differ");
+      case ExternKind::Global:
         globals_[imp.index] = ex.global;
         global_cells_[imp.index] = &ex.global->cell;
         break;
-      }
     }
   }
   return {};

@@ -36,6 +36,16 @@
 namespace tern {
 
 class Instance;
+struct Extern;
+// The embedding API's handles (host/include/tern/): declared here so the runtime's classes can
+// offer them; defined in tern/engine.h, tern/func.h and tern/extern.h.
+class Engine;
+class Func;
+class Memory;
+class TableRef;
+class GlobalRef;
+template <class Sig>
+class TypedFunc;
 
 // A wasm value: numbers by their bits, references as pointers (null = 0), v128 in lo/hi.
 struct Value {
@@ -54,6 +64,10 @@ struct Value {
 struct Caller {
   Instance* instance = nullptr;
   LinearMemory* memory(uint32_t index = 0) const;
+  // The calling instance's exports (a Usage error when there is none or no calling instance).
+  Result<Memory> memory(std::string_view export_name) const;
+  Result<Func> func(std::string_view export_name) const;
+  std::optional<Extern> get_export(std::string_view export_name) const;
 };
 
 // A function implemented by the host. Arguments and results are passed as Values. Returning an
@@ -103,6 +117,10 @@ class Module {
  public:
   static Result<std::shared_ptr<Module>> compile(std::span<const uint8_t> bytes, const DecodeOptions& options = {},
                                                  WorkerPool* pool = nullptr);
+  // With an Engine's features, limits and compile pool (tern/engine.h).
+  static Result<std::shared_ptr<Module>> compile(const Engine& engine, std::span<const uint8_t> bytes);
+  // Decodes and validates every section and function body, compiling nothing.
+  static Status validate(const Engine& engine, std::span<const uint8_t> bytes);
   const ModuleInfo& info() const { return *info_; }
   const std::shared_ptr<CodeObject>& code() const { return code_; }
   const Features& features() const { return features_; }
@@ -155,6 +173,15 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // Calls any FuncRef (e.g. a table element or another instance's export).
   static Result<std::vector<Value>> call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args);
 
+  // Exports as API handles (tern/func.h, tern/extern.h); a Usage error names a missing export
+  // or one of another kind, and func<Sig> one whose type differs from Sig.
+  Result<Func> func(std::string_view name);
+  template <class Sig>
+  Result<TypedFunc<Sig>> func(std::string_view name);
+  Result<Memory> memory(std::string_view name);
+  Result<TableRef> table(std::string_view name);
+  Result<GlobalRef> global(std::string_view name);
+
   VMContext* vmctx() { return &vmctx_; }
   LinearMemory* memory(uint32_t index) { return index < memories_.size() ? memories_[index] : nullptr; }
   Table* table(uint32_t index) { return tables_[index]; }
@@ -168,6 +195,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<std::atomic<bool>> dropped_data;
   std::vector<std::atomic<bool>> dropped_elems;
   std::vector<std::vector<void*>> elem_values;  // evaluated element segments
+  // Serializes host calls into the guest's allocator (host/runtime/guest_memory.h).
+  std::mutex guest_alloc_mu;
 
  private:
   Instance() = default;

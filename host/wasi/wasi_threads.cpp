@@ -23,12 +23,19 @@ Result<Extern> make_memory(const MemoryType& type, uint32_t max_pages, const std
 }  // namespace
 
 Result<std::vector<Extern>> link_command_imports(const std::shared_ptr<Wasi>& wasi, const std::shared_ptr<ThreadGroup>& group,
-                                                 const ModuleInfo& module, uint32_t max_memory_pages) {
+                                                 const ModuleInfo& module, uint32_t max_memory_pages,
+                                                 const ExtraImports& extra) {
   std::vector<Extern> externs;
   std::shared_ptr<HostFunc> spawn;
   for (size_t i = 0; i < module.imports.size(); ++i) {
     const Import& imp = module.imports[i];
     const std::string what = "import #" + std::to_string(i) + " " + imp.module + "." + imp.field;
+    if (extra) {
+      if (auto ex = extra(imp)) {
+        externs.push_back(std::move(*ex));
+        continue;
+      }
+    }
     if (imp.kind == ExternKind::Memory) {
       TERN_TRY(Extern ex, make_memory(module.memories[imp.index], max_memory_pages, what));
       externs.push_back(std::move(ex));

@@ -11,7 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "host/runtime/runtime.h"
@@ -22,9 +24,14 @@
 
 namespace tern::wasi {
 
+// Resolves an import before the rules above (nullopt: not this resolver's), e.g. the side
+// module linker's tern.dlopen/tern.dlsym (host/runtime/side_module.h).
+using ExtraImports = std::function<std::optional<Extern>(const Import& import)>;
+
 // The imports of `module`, in import order. Imported memories are created here (limited to
-// `max_memory_pages`); `group` may be null.
+// `max_memory_pages`); `group` and `extra` may be null.
 Result<std::vector<Extern>> link_command_imports(const std::shared_ptr<Wasi>& wasi, const std::shared_ptr<ThreadGroup>& group,
-                                                 const ModuleInfo& module, uint32_t max_memory_pages);
+                                                 const ModuleInfo& module, uint32_t max_memory_pages,
+                                                 const ExtraImports& extra = {});
 
 }  // namespace tern::wasi

@@ -4,7 +4,7 @@
 // 1. An Error has a kind (what failed) and a one-line message that already names where
 //    (section, function, byte offset) and what (expected vs found).
 // 2. Callers add context in front with `context()`, so the outermost caller's words come
-//    first: "import #4 env.memory: memory is shared in the import but not ...".
+//    first: "import #4 env.memory: declared shared=0, provided shared=1".
 // 3. Nothing in jit/ or memory/ throws; TERN_TRY propagates an Error with a visible return.
 // 4. Optional `details` carry multi-line extras (a trap's wasm backtrace) apart from the
 //    message, so code comparing messages (the spec runner) sees the same one-line text.
