@@ -47,7 +47,7 @@ struct CodeCacheStats {
 class CodeCache {
  public:
   static constexpr uint64_t kDefaultMaxBytes = 1ull << 30;
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;  // 2: prologues read the per-thread stack limit
   using WarningHandler = std::function<void(std::string_view message)>;
 
   // Opens the cache in `dir`, creating the directory (and its parents) if needed.

@@ -10,6 +10,13 @@
 //    writes its results to the same area. All allocatable registers are caller-saved; r14, r15
 //    and rbp are restored by the caller after a call (r15 from its frame slot [rbp - 8]).
 // 4. Every value takes an 8-byte slot in the argument area, a v128 16 bytes (16-aligned).
+// 5. The stack limit belongs to the thread, not to the instance: one instance may run on many
+//    threads at once (imported by instances on other threads, or called by several host
+//    threads), each on its own stack. Prologues compare rsp with the word at %fs:0x70
+//    (kThreadStackLimitOffset), the slot glibc's x86-64 thread control block reserves for a
+//    thread's stack limit (tcbhead_t.__private_ss, used by GCC's -fsplit-stack). It is a fixed
+//    ABI offset, so code stays position-independent and cacheable. 0 means no limit. The
+//    runtime sets it on a thread's outermost entry into wasm and restores it on leaving.
 #pragma once
 
 #include <algorithm>
@@ -84,7 +91,6 @@ constexpr size_t kHelperCount = static_cast<size_t>(Helper::Count_);
 // Fixed head of every VMContext; per-module arrays follow it in one allocation.
 struct VMContext {
   uint8_t* mem0_base = nullptr;
-  uintptr_t stack_limit = 0;              // prologues trap when rsp goes below it
   std::atomic<uint32_t> interrupt{0};     // loop headers and prologues trap when non-zero
   uint32_t pad_ = 0;
   Instance* instance = nullptr;
@@ -100,7 +106,6 @@ struct VMContext {
 
 namespace vmctx_offset {
 constexpr int32_t kMem0Base = offsetof(VMContext, mem0_base);
-constexpr int32_t kStackLimit = offsetof(VMContext, stack_limit);
 constexpr int32_t kInterrupt = offsetof(VMContext, interrupt);
 constexpr int32_t kHelpers = offsetof(VMContext, helpers);
 constexpr int32_t kFuncCode = offsetof(VMContext, func_code);
@@ -111,6 +116,15 @@ constexpr int32_t kMemBases = offsetof(VMContext, mem_bases);
 constexpr int32_t kSigIds = offsetof(VMContext, sig_ids);
 constexpr int32_t helper(Helper h) { return kHelpers + 8 * static_cast<int32_t>(h); }
 }  // namespace vmctx_offset
+
+// The thread's stack limit in its thread control block (invariant 5): %fs:kThreadStackLimitOffset.
+constexpr int32_t kThreadStackLimitOffset = 0x70;
+inline uintptr_t thread_stack_limit_slot() {
+  uintptr_t limit;
+  asm volatile("movq %%fs:0x70, %0" : "=r"(limit));
+  return limit;
+}
+inline void set_thread_stack_limit_slot(uintptr_t limit) { asm volatile("movq %0, %%fs:0x70" : : "r"(limit) : "memory"); }
 
 namespace funcref_offset {
 constexpr int32_t kCode = offsetof(FuncRef, code);

@@ -13,6 +13,9 @@
 //    after mprotect returns, so a thread that reads the new size (acquire) can touch its pages.
 //    Memories never shrink, so a size read earlier stays a valid lower bound.
 // 5. size never exceeds grow_limit_ = min(declared max or 65536, embedder limit).
+// 6. A memory created with an image (memory/memory_pool.cpp) keeps the image's private file
+//    mapping over the image's range for life; reset() discards private pages, so that range
+//    reads as the image again and the rest of the initial size as zero.
 #include "memory/linear_memory.h"
 
 #include <utility>
@@ -20,6 +23,11 @@
 namespace tern {
 
 Result<std::unique_ptr<LinearMemory>> LinearMemory::create(const MemoryType& type, uint32_t limit_pages) {
+  return create(type, limit_pages, nullptr);
+}
+
+Result<std::unique_ptr<LinearMemory>> LinearMemory::create(const MemoryType& type, uint32_t limit_pages,
+                                                           std::shared_ptr<const MemoryImage> image) {
   const Limits& l = type.limits;
   if (limit_pages > kMaxPages32) {
     return Error(ErrorKind::Usage) << "memory limit of " << limit_pages << " pages exceeds " << kMaxPages32;
@@ -43,7 +51,16 @@ Result<std::unique_ptr<LinearMemory>> LinearMemory::create(const MemoryType& typ
   TERN_TRY(Reservation r, Reservation::reserve(kReservationBytes));
   const uint64_t initial = l.min * kPageSize;
   TERN_TRY_STATUS(r.make_accessible(0, initial));
+  if (image) {
+    if (image->offset() > initial || image->size() > initial - image->offset()) {
+      return Error(ErrorKind::Internal) << "memory image [" << image->offset() << ", +" << image->size()
+                                        << ") exceeds the initial " << initial << " bytes";
+    }
+    TERN_TRY_STATUS(r.map_file(image->offset(), image->size(), image->fd()));
+  }
   std::unique_ptr<LinearMemory> m(new LinearMemory(std::move(r), type, grow_limit));
+  m->initial_bytes_ = initial;
+  m->image_ = std::move(image);
   m->size_.store(initial, std::memory_order_release);
   return m;
 }
@@ -64,6 +81,18 @@ int64_t LinearMemory::grow(uint32_t delta_pages) {
   if (!reservation_.make_accessible(old_bytes, delta_bytes).ok()) return -1;
   size_.store(old_bytes + delta_bytes, std::memory_order_release);
   return static_cast<int64_t>(old_pages);
+}
+
+Status LinearMemory::reset() {
+  std::lock_guard lock(grow_mu_);
+  const uint64_t size = size_.load(std::memory_order_relaxed);
+  TERN_TRY_STATUS(reservation_.discard(0, initial_bytes_));
+  if (size > initial_bytes_) {
+    // Shrink before decommitting: a reader never sees a size whose pages are gone.
+    size_.store(initial_bytes_, std::memory_order_release);
+    TERN_TRY_STATUS(reservation_.decommit(initial_bytes_, size - initial_bytes_));
+  }
+  return {};
 }
 
 uint8_t* LinearMemory::checked(uint64_t offset, uint64_t len) const {

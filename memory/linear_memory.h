@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "jit/types.h"
+#include "memory/memory_image.h"
 #include "memory/reservation.h"
 #include "tern/result.h"
 
@@ -27,6 +28,10 @@ class LinearMemory {
   // makes the initial `type.limits.min` pages read/write. `limit_pages` is the embedder limit
   // (<= 65536): the memory never grows past it, and creation fails if min exceeds it.
   static Result<std::unique_ptr<LinearMemory>> create(const MemoryType& type, uint32_t limit_pages = kMaxPages32);
+  // The same, with `image` (if any) mapped copy-on-write over its range: the memory starts
+  // with the image's bytes, zero elsewhere. For memory pools (memory/memory_pool.h).
+  static Result<std::unique_ptr<LinearMemory>> create(const MemoryType& type, uint32_t limit_pages,
+                                                      std::shared_ptr<const MemoryImage> image);
 
   LinearMemory(const LinearMemory&) = delete;
   LinearMemory& operator=(const LinearMemory&) = delete;
@@ -51,6 +56,11 @@ class LinearMemory {
   // nullptr. No overflow for any arguments. The pointer stays valid (memory never shrinks).
   uint8_t* checked(uint64_t offset, uint64_t len) const;
 
+  // Back to the state create() left: the initial size, every byte zero or the image's again,
+  // pages past the initial size inaccessible and released. The caller guarantees that nothing
+  // else uses the memory meanwhile (memory pools reset a memory only its pool can reach).
+  Status reset();
+
   // For generated code: the size in bytes as an 8-byte aligned atomic (a plain 64-bit load of
   // it is an acquire load on x86-64).
   const std::atomic<uint64_t>* size_address() const { return &size_; }
@@ -62,6 +72,8 @@ class LinearMemory {
   std::atomic<uint64_t> size_{0};
   std::mutex grow_mu_;  // serializes grow(); size_ is written only under it
   std::optional<uint64_t> declared_max_;
+  uint64_t initial_bytes_ = 0;
+  std::shared_ptr<const MemoryImage> image_;  // mapped over its range, or null
   uint32_t grow_limit_;
   bool shared_;
 };

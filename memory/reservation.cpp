@@ -50,15 +50,48 @@ void Reservation::release() {
   size_ = 0;
 }
 
-Status Reservation::make_accessible(size_t offset, size_t len) {
+Status Reservation::check_range(const char* what, size_t offset, size_t len) const {
   const size_t page = os_page_size();
   if (offset % page != 0 || len % page != 0 || offset > size_ || len > size_ - offset) {
-    return Error(ErrorKind::Internal) << "make_accessible: [" << offset << ", +" << len
+    return Error(ErrorKind::Internal) << what << ": [" << offset << ", +" << len
                                       << ") is not a page-aligned range inside " << size_ << " bytes";
   }
+  return {};
+}
+
+Status Reservation::make_accessible(size_t offset, size_t len) {
+  TERN_TRY_STATUS(check_range("make_accessible", offset, len));
   if (len == 0) return {};
   if (mprotect(base_ + offset, len, PROT_READ | PROT_WRITE) != 0) {
     return Error(ErrorKind::Limit) << "committing " << len << " bytes failed: " << strerror(errno);
+  }
+  return {};
+}
+
+Status Reservation::discard(size_t offset, size_t len) {
+  TERN_TRY_STATUS(check_range("discard", offset, len));
+  if (len == 0) return {};
+  if (madvise(base_ + offset, len, MADV_DONTNEED) != 0) {
+    return Error(ErrorKind::Internal) << "discarding " << len << " bytes failed: " << strerror(errno);
+  }
+  return {};
+}
+
+Status Reservation::decommit(size_t offset, size_t len) {
+  TERN_TRY_STATUS(check_range("decommit", offset, len));
+  if (len == 0) return {};
+  if (mprotect(base_ + offset, len, PROT_NONE) != 0) {
+    return Error(ErrorKind::Internal) << "decommitting " << len << " bytes failed: " << strerror(errno);
+  }
+  return discard(offset, len);
+}
+
+Status Reservation::map_file(size_t offset, size_t len, int fd) {
+  TERN_TRY_STATUS(check_range("map_file", offset, len));
+  if (len == 0) return {};
+  void* p = mmap(base_ + offset, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
+  if (p == MAP_FAILED) {
+    return Error(ErrorKind::Limit) << "mapping a " << len << "-byte memory image failed: " << strerror(errno);
   }
   return {};
 }

@@ -3,6 +3,7 @@
 #include "tern/engine.h"
 
 #include "host/runtime/runtime.h"
+#include "jit/code_cache.h"
 #include "threads/thread_group.h"
 #include "threads/worker_pool.h"
 
@@ -11,6 +12,7 @@ namespace tern {
 struct Engine::State {
   EngineConfig config;
   std::unique_ptr<WorkerPool> own_pool;  // null: the process-wide pool
+  std::unique_ptr<CodeCache> cache;      // null: no cache_dir
 };
 
 namespace {
@@ -34,11 +36,18 @@ Result<Engine> Engine::create(EngineConfig config) {
   if (config.cache_dir && config.cache_dir->empty()) return Error(ErrorKind::Usage) << "EngineConfig.cache_dir is empty";
   auto state = std::make_shared<State>();
   state->config = std::move(config);
+  if (state->config.cache_dir) {
+    auto cache = CodeCache::open(*state->config.cache_dir, state->config.cache_max_bytes);
+    if (!cache) return std::move(cache).error().context("EngineConfig.cache_dir");
+    state->cache = std::move(*cache);
+  }
   if (state->config.worker_threads > 0) state->own_pool = std::make_unique<WorkerPool>(state->config.worker_threads);
   return Engine(std::move(state));
 }
 
 const EngineConfig& Engine::config() const { return state_->config; }
+
+CodeCache* Engine::cache() const { return state_->cache.get(); }
 
 WorkerPool& Engine::pool() const { return state_->own_pool ? *state_->own_pool : default_pool(); }
 
@@ -63,7 +72,7 @@ ThreadLimits Engine::thread_limits() const {
 }
 
 Result<std::shared_ptr<Module>> Module::compile(const Engine& engine, std::span<const uint8_t> bytes) {
-  return compile(bytes, engine.decode_options(), &engine.pool());
+  return compile(bytes, engine.decode_options(), &engine.pool(), engine.cache());
 }
 
 Status Module::validate(const Engine& engine, std::span<const uint8_t> bytes) {

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "host/cli/cache_options.h"
 #include "host/cli/cli.h"
 #include "host/cli/commands.h"
 #include "host/cli/run_values.h"
@@ -23,6 +24,7 @@ constexpr OptionSpec kOptions[] = {
     {"--listen", true},  {"--io-threads", true}, {"--workers", true},    {"--timeout", true},
     {"--max-memory", true}, {"--max-body", true}, {"--abi", true},        {"--dir", true},
     {"--access-log", true}, {"--grace", true},   {"--enable", true},     {"--disable", true},
+    {"--cache", true},      {"--no-cache"},
 };
 
 Result<unsigned> parse_threads(std::string_view option, std::string_view text) {
@@ -112,7 +114,9 @@ int run_serve(const Command& self, std::span<const std::string_view> raw) {
 
   auto bytes = read_file(path, decode.limits.max_module_size);
   if (!bytes) return print_file_error(path, bytes.error()), kExitFailure;
-  auto module = Module::compile(*bytes, decode);
+  auto cache = open_cache(args);
+  if (!cache) return usage_error(self, cache.error().message());
+  auto module = Module::compile(*bytes, decode, nullptr, cache->get());
   if (!module) return print_file_error(path, module.error()), kExitFailure;
   auto server = net::Server::create(*module, options);
   if (!server) return print_file_error(path, server.error()), kExitFailure;
@@ -152,6 +156,7 @@ extern const Command kServeCommand = {
         "                       instead of stderr\n"
         "  --grace DURATION     on SIGINT/SIGTERM, time for requests in flight (default 10s)\n"
         TERN_CLI_FEATURE_OPTIONS_HELP
+        TERN_CLI_CACHE_OPTIONS_HELP
         "  -h, --help           show this help\n",
     .run = run_serve,
 };

@@ -108,6 +108,8 @@ Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, 
   m->info_ = std::move(info);
   m->features_ = options.features;
   TERN_TRY(m->code_, compile_module(m->info_, options.features, pool ? pool : &default_pool()));
+  m->sig_ids_.reserve(m->info_->types.size());
+  for (const FuncType& t : m->info_->types) m->sig_ids_.push_back(canonical_sig_id(t));
   return m;
 }
 
@@ -158,6 +160,9 @@ Status Instance::link(std::span<const Extern> imports) {
 }
 
 Result<Value> Instance::eval_const(const ConstExpr& e) const {
+  if (e.code.size() == 1 && e.code[0].op == Op::I32Const) {  // the usual segment offset: no stack
+    return Value::i32(static_cast<uint32_t>(e.code[0].value));
+  }
   std::vector<Value> stack;
   for (const ConstInstr& ci : e.code) {
     switch (ci.op) {
@@ -192,6 +197,11 @@ Result<Value> Instance::eval_const(const ConstExpr& e) const {
 
 Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
                                                        const InstanceLimits& limits) {
+  return instantiate(std::move(module), imports, limits, MemorySupply{});
+}
+
+Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
+                                                       const InstanceLimits& limits, const MemorySupply& memories) {
   std::shared_ptr<Instance> inst(new Instance());
   inst->module_ = module;
   inst->code_ = module->code();
@@ -205,8 +215,13 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   inst->table_datas_.assign(nt, nullptr);
   inst->memories_.assign(nm, nullptr);
   inst->mem_bases_.assign(nm, nullptr);
+  inst->data_applied_.assign(nm, false);
   TERN_TRY_STATUS(inst->link(imports));
-  for (const FuncType& t : m.types) inst->sig_ids_.push_back(canonical_sig_id(t));
+  if (module->sig_ids().size() == m.types.size()) {
+    inst->sig_ids_ = module->sig_ids();
+  } else {  // a Module that Module::compile did not make
+    for (const FuncType& t : m.types) inst->sig_ids_.push_back(canonical_sig_id(t));
+  }
 
   VMContext& vm = inst->vmctx_;
   vm.instance = inst.get();
@@ -219,22 +234,31 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   vm.sig_ids = inst->sig_ids_.data();
 
   // Defined functions.
+  inst->own_funcs_.resize(nf - m.num_imported_functions);  // never resized again: funcs_ points into it
   for (uint32_t f = m.num_imported_functions; f < nf; ++f) {
-    auto ref = std::make_unique<FuncRef>();
-    ref->code = inst->code_->entry(f);
-    ref->vmctx = &vm;
-    ref->sig_id = inst->sig_ids_[m.functions[f].type_index];
-    ref->func_index = f;
-    ref->instance = inst.get();
-    inst->func_code_[f] = ref->code;
-    inst->funcs_[f] = ref.get();
-    inst->own_funcs_.push_back(std::move(ref));
+    FuncRef& ref = inst->own_funcs_[f - m.num_imported_functions];
+    ref.code = inst->code_->entry(f);
+    ref.vmctx = &vm;
+    ref.sig_id = inst->sig_ids_[m.functions[f].type_index];
+    ref.func_index = f;
+    ref.instance = inst.get();
+    inst->func_code_[f] = ref.code;
+    inst->funcs_[f] = &ref;
   }
   // Memories.
   for (uint32_t i = m.num_imported_memories; i < nm; ++i) {
-    auto mem = LinearMemory::create(m.memories[i], limits.max_memory_pages);
-    if (!mem.ok()) return std::move(mem).error().context("memory " + std::to_string(i));
-    std::shared_ptr<LinearMemory> shared(std::move(*mem));
+    std::shared_ptr<LinearMemory> shared;
+    if (memories.acquire) {
+      auto supplied = memories.acquire(i, m.memories[i], limits.max_memory_pages);
+      if (!supplied.ok()) return std::move(supplied).error().context("memory " + std::to_string(i));
+      shared = std::move(supplied->memory);
+      inst->data_applied_[i] = shared && supplied->data_applied;
+    }
+    if (!shared) {
+      auto mem = LinearMemory::create(m.memories[i], limits.max_memory_pages);
+      if (!mem.ok()) return std::move(mem).error().context("memory " + std::to_string(i));
+      shared = std::move(*mem);
+    }
     inst->memories_[i] = shared.get();
     inst->mem_bases_[i] = shared->base();
     inst->own_memories_.push_back(std::move(shared));
@@ -270,8 +294,8 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
 // Element and data segments in order, then the start function.
 Status Instance::initialize() {
   const ModuleInfo& m = module_->info();
-  dropped_data.assign(m.datas.size(), false);
-  dropped_elems.assign(m.elems.size(), false);
+  dropped_data = std::vector<std::atomic<bool>>(m.datas.size());  // all false
+  dropped_elems = std::vector<std::atomic<bool>>(m.elems.size());
   elem_values.resize(m.elems.size());
   for (size_t i = 0; i < m.elems.size(); ++i) {
     const ElemSegment& seg = m.elems[i];
@@ -299,7 +323,7 @@ Status Instance::initialize() {
     TERN_TRY(Value off, eval_const(seg.offset));
     uint8_t* dst = memories_[seg.memory]->checked(static_cast<uint32_t>(off.lo), seg.init.size);
     if (!dst) return Error(ErrorKind::Instantiate, "out of bounds memory access");
-    std::memcpy(dst, m.bytes.data() + seg.init.offset, seg.init.size);
+    if (!data_applied_[seg.memory]) std::memcpy(dst, m.bytes.data() + seg.init.offset, seg.init.size);
   }
   if (m.start) {
     auto r = call(*m.start, {});
@@ -346,6 +370,10 @@ uintptr_t thread_stack_limit() {
   }();
   return limit;
 }
+
+// How many call_ref frames this thread is inside: the outermost one sets the thread's stack
+// limit (jit/vmctx.h, invariant 5) and restores what the slot held before.
+thread_local uint32_t wasm_entry_depth = 0;
 }  // namespace
 
 Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& type, std::span<const Value> args) {
@@ -374,17 +402,13 @@ Result<std::vector<Value>> Instance::call_ref(const FuncRef& f, const FuncType& 
   // The callee's instance stays alive for the call, even if every other holder lets go of it
   // meanwhile (on another thread).
   std::shared_ptr<Instance> hold = f.instance ? f.instance->weak_from_this().lock() : nullptr;
-  bool is_host = f.code == host_call_stub();
-  uintptr_t saved_limit = 0;
-  if (!is_host) {
-    saved_limit = vm->stack_limit;
-    if (saved_limit == 0) vm->stack_limit = thread_stack_limit();
-  }
+  const uintptr_t saved_limit = wasm_entry_depth == 0 ? thread_stack_limit_slot() : 0;
+  if (wasm_entry_depth++ == 0) set_thread_stack_limit_slot(thread_stack_limit());
   EntryFn entry = entry_trampoline();
   const void* code = f.code;
   uint64_t* area_ptr = area.data();
   auto trap = call_with_trap_handling([&] { entry(code, vm, area_ptr, static_cast<uint32_t>(area_bytes)); });
-  if (!is_host) vm->stack_limit = saved_limit;
+  if (--wasm_entry_depth == 0) set_thread_stack_limit_slot(saved_limit);
   if (trap && trap_frames) *trap_frames = symbolize(*trap);
   if (trap && trap->kind == TrapKind::HostTrap && pending_host_error) {
     Error e = std::move(*pending_host_error);

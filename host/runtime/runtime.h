@@ -147,9 +147,12 @@ class Module {
   const ModuleInfo& info() const { return *info_; }
   const std::shared_ptr<CodeObject>& code() const { return code_; }
   const Features& features() const { return features_; }
+  // canonical_sig_id of each type, by type index: computed once, shared by every instance.
+  const std::vector<uint32_t>& sig_ids() const { return sig_ids_; }
 
  private:
   std::shared_ptr<const ModuleInfo> info_;
+  std::vector<uint32_t> sig_ids_;
   std::shared_ptr<CodeObject> code_;
   Features features_;
 };
@@ -162,12 +165,28 @@ struct InstanceLimits {
   uint32_t max_memory_pages = kMaxPages32;  // memories the instance defines never grow past this
 };
 
+// Where the memories an instance defines come from when they are not created fresh (instance
+// pools, host/runtime/instance_pool.h). `acquire(index)` returns defined memory `index` in the
+// state LinearMemory::create leaves it, or a null memory to have it created as usual;
+// `data_applied` says the memory already holds its active data segments (a copy-on-write
+// image): instantiation then still checks those segments' bounds but does not copy them.
+struct MemorySupply {
+  struct Supplied {
+    std::shared_ptr<LinearMemory> memory;
+    bool data_applied = false;
+  };
+  std::function<Result<Supplied>(uint32_t index, const MemoryType& type, uint32_t limit_pages)> acquire;
+};
+
 class Instance : public std::enable_shared_from_this<Instance> {
  public:
   ~Instance();
   // `imports` are in the module's import order.
   static Result<std::shared_ptr<Instance>> instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
                                                        const InstanceLimits& limits = {});
+  // The same, with the defined memories taken from `memories`.
+  static Result<std::shared_ptr<Instance>> instantiate(std::shared_ptr<Module> module, std::span<const Extern> imports,
+                                                       const InstanceLimits& limits, const MemorySupply& memories);
 
   const Module& module() const { return *module_; }
   std::optional<Extern> get_export(std::string_view name);
@@ -198,8 +217,10 @@ class Instance : public std::enable_shared_from_this<Instance> {
   void clear_interrupt() { vmctx_.interrupt.store(0, std::memory_order_relaxed); }
 
   // Used by the runtime helpers.
-  std::vector<bool> dropped_data;
-  std::vector<bool> dropped_elems;
+  // Atomic flags (not vector<bool>'s shared words): an instance may run on several threads, and
+  // one may drop a segment while another reads its flag (a wasm-level race, not a C++ one).
+  std::vector<std::atomic<bool>> dropped_data;
+  std::vector<std::atomic<bool>> dropped_elems;
   std::vector<std::vector<void*>> elem_values;  // evaluated element segments
   // Serializes host calls into the guest's allocator (host/runtime/guest_memory.h).
   std::mutex guest_alloc_mu;
@@ -217,7 +238,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<std::shared_ptr<void>> import_owners_;
   std::vector<const void*> func_code_;
   std::vector<FuncRef*> funcs_;
-  std::vector<std::unique_ptr<FuncRef>> own_funcs_;
+  std::vector<FuncRef> own_funcs_;  // sized once: funcs_ points into it
   std::vector<GlobalCell*> global_cells_;
   std::vector<GlobalInstance*> globals_;
   std::vector<std::unique_ptr<GlobalInstance>> own_globals_;
@@ -227,6 +248,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<uint8_t*> mem_bases_;
   std::vector<LinearMemory*> memories_;
   std::vector<std::shared_ptr<LinearMemory>> own_memories_;
+  std::vector<bool> data_applied_;  // by memory index: its active data segments are already in it
   std::vector<uint32_t> sig_ids_;
 };
 

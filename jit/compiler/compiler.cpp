@@ -50,7 +50,9 @@ void Compiler::begin_function(const FuncType& type, std::span<const ValType> loc
   frame_patch_offset_ = code_.textSection()->bufferSize();
   a_.long_().sub(x86::rsp, 0x7fffffff);  // patched in end_function
   a_.mov(x86::ptr(x86::rbp, -8), x86::r15);
-  a_.cmp(x86::rsp, x86::ptr(x86::r15, vmctx_offset::kStackLimit));
+  x86::Mem stack_limit = x86::ptr_abs(kThreadStackLimitOffset, 8);  // jit/vmctx.h, invariant 5
+  stack_limit.setSegment(x86::fs);
+  a_.cmp(x86::rsp, stack_limit);
   a_.jb(trap_label(TrapKind::StackExhausted));
   check_interrupt();  // recursion and tail-call loops never pass a loop header
   // Zero the non-parameter locals.

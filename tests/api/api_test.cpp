@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "tern/tern.hpp"
+#include "jit/code_cache.h"        // only to see the engine's cache statistics
 #include "threads/worker_pool.h"  // only to see the engine's pool size
 
 namespace tern {
@@ -94,6 +96,31 @@ TEST_CASE("Module::validate and Module::compile with an engine's pool and featur
   auto failed = Module::compile(*engine, broken);
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().message() == invalid.error().message());
+}
+
+TEST_CASE("an engine with a cache_dir compiles a module once and loads it afterwards") {
+  const std::string dir = std::string(TERN_API_WASM_DIR) + "/engine-cache";
+  std::filesystem::remove_all(dir);
+  EngineConfig config;
+  config.cache_dir = dir;
+  auto engine = Engine::create(config);
+  REQUIRE(engine.ok());
+  REQUIRE(engine->cache() != nullptr);
+  std::vector<uint8_t> bytes = read_wasm("user");
+  REQUIRE(Module::compile(*engine, bytes).ok());
+  CHECK(engine->cache()->stats().misses == 1);
+  CHECK(engine->cache()->stats().stores == 1);
+  auto again = Module::compile(*engine, bytes);
+  REQUIRE(again.ok());
+  CHECK(engine->cache()->stats().hits == 1);
+  CHECK(engine->cache()->stats().stores == 1);  // nothing compiled the second time
+
+  CHECK(Engine().cache() == nullptr);  // the default engine has no cache
+  config.cache_dir = "/proc/tern-no-such-dir/cache";
+  auto bad = Engine::create(config);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message().find("EngineConfig.cache_dir") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("host functions of every shape, called through typed exports") {

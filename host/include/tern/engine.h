@@ -20,6 +20,7 @@
 namespace tern {
 
 class WorkerPool;
+class CodeCache;
 struct InstanceLimits;
 struct ThreadLimits;
 
@@ -34,8 +35,10 @@ struct EngineConfig {
   // Proposals and decoder limits modules are compiled with.
   Features features;
   DecodeLimits limits;
-  // Directory of the compiled-code cache; none = no cache.
+  // Directory of the compiled-code cache (jit/code_cache.h); none = no cache. Module::compile
+  // with this engine loads verified code from it, or compiles and stores.
   std::optional<std::string> cache_dir;
+  uint64_t cache_max_bytes = uint64_t{1} << 30;
 };
 
 class Engine {
@@ -52,6 +55,8 @@ class Engine {
   InstanceLimits instance_limits() const;
   // For a wasi-threads ThreadGroup (threads/thread_group.h): max_threads, thread_stack_size.
   ThreadLimits thread_limits() const;
+  // The code cache opened from `cache_dir`, or nullptr.
+  CodeCache* cache() const;
 
  private:
   struct State;

@@ -1,0 +1,22 @@
+;; Concurrency test: imports a library instance's function, table, memory and global, and a
+;; host function that calls back into this instance.
+(module
+  (type $unary (func (param i32) (result i32)))
+  (import "lib" "add" (func $add (param i32 i32) (result i32)))
+  (import "lib" "div" (func $div (param i32 i32) (result i32)))
+  (import "lib" "recurse" (func $recurse (param i32) (result i32)))
+  (import "lib" "memory" (memory 1))
+  (import "lib" "table" (table 4 funcref))
+  (import "lib" "seed" (global $seed i32))
+  (import "host" "mix" (func $mix (param i32) (result i32)))
+  (func (export "sum3") (param i32 i32 i32) (result i32)
+    (call $add (call $add (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "via_table") (param i32 i32) (result i32)
+    (call_indirect (type $unary) (local.get 1) (local.get 0)))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "seed") (result i32) (global.get $seed))
+  (func (export "div") (param i32 i32) (result i32) (call $div (local.get 0) (local.get 1)))
+  (func (export "recurse") (param i32) (result i32) (call $recurse (local.get 0)))
+  (func (export "mix") (param i32) (result i32) (call $mix (local.get 0)))
+  (func (export "oob") (result i32) (i32.load (i32.const 0x7ffffff0))))
