@@ -119,8 +119,10 @@ def main():
 
     os.makedirs(REGRESSIONS, exist_ok=True)
     base = os.path.join(REGRESSIONS, args.name)
-    subprocess.run(["wasm2wat", "--enable-threads", work, "-o", base + ".wat"], check=True)
-    # The plan and V8's trace, for the module as wat2wasm will rebuild it from the text.
+    # The module as the engines ran it (globals and memory exported by run.prepare), as text;
+    # the plan and V8's trace are made from what wat2wasm rebuilds from that text.
+    plan = run.prepare(seed, work, workdir)
+    subprocess.run(["wasm2wat", "--enable-threads", plan["path"], "-o", base + ".wat"], check=True)
     rebuilt = os.path.join(workdir, "rebuilt.wasm")
     subprocess.run(["wat2wasm", "--enable-threads", base + ".wat", "-o", rebuilt], check=True)
     plan = run.prepare(seed, rebuilt, workdir)

@@ -6,4 +6,5 @@
     drop
     f32.const 0x0p+0 (;=0;))
   (memory (;0;) 16 17 shared)
-  (export "func" (func 0)))
+  (export "func" (func 0))
+  (export "memory" (memory 0)))
