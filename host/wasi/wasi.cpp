@@ -2,6 +2,7 @@
 #include "host/wasi/wasi.h"
 
 #include <fcntl.h>
+#include <limits.h>  // IOV_MAX
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -248,6 +249,10 @@ std::optional<std::string> Call::string(uint32_t offset, uint32_t len) const {
 std::optional<std::vector<struct iovec>> Call::iovecs(uint32_t offset, uint32_t count) const {
   const uint8_t* arr = bytes(offset, uint64_t{count} * 8);
   if (arr == nullptr) return std::nullopt;
+  // The whole array must lie in memory, but only the first IOV_MAX entries are converted:
+  // readv/writev take no more, so a longer list makes a short read or write (which callers
+  // handle), and the guest cannot make the host allocate 2 GiB of iovecs for a 1 GiB array.
+  count = std::min<uint32_t>(count, IOV_MAX);
   std::vector<struct iovec> out(count);
   for (uint32_t i = 0; i < count; ++i) {
     uint32_t buf = 0, len = 0;

@@ -98,7 +98,8 @@ struct Call {
   // A guest string (not NUL-terminated in the guest), or nullopt if out of bounds.
   std::optional<std::string> string(uint32_t offset, uint32_t len) const;
   // Host iovecs for a guest iovec array (ciovec and iovec have the same layout), or nullopt if
-  // any buffer is out of bounds.
+  // any buffer is out of bounds. The whole array must lie in memory, but only its first IOV_MAX
+  // entries are converted and checked: a longer list does a short read or write.
   std::optional<std::vector<struct iovec>> iovecs(uint32_t offset, uint32_t count) const;
 };
 

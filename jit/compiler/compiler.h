@@ -124,6 +124,7 @@ class Compiler : public NullConsumer {
   void emit_merge_moves(const Control& target, uint32_t count, bool for_loop);
   void set_merge_state(const Control& c, std::span<const ValType> types);
   void restore_if_entry(const Control& c);  // the state an else arm starts from
+  void enter_dead_frame(const Control& c);  // a block entered from dead code (emit_control.cpp)
   Control& control_at(uint32_t depth) { return controls_[controls_.size() - 1 - depth]; }
   void branch_to(uint32_t depth);
   void emit_return_sequence();

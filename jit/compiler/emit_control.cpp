@@ -83,10 +83,28 @@ void Compiler::set_merge_state(const Control& c, std::span<const ValType> types)
   max_depth_ = std::max<uint32_t>(max_depth_, static_cast<uint32_t>(stack_.size()));
 }
 
+// A block entered from dead code: its body still validates as reachable, so the decoder
+// hands its operators to the compiler, which emits them (never executed). Its params came from
+// the polymorphic stack and are not on stack_: stand-ins in spill slots take their place, so
+// the body finds its operands (the fuzzer's find: `unreachable` then `loop (param i64 i64)`
+// around a call underflowed stack_). Also used for the else arm of a dead `if`.
+void Compiler::enter_dead_frame(const Control& c) {
+  for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
+  if (stack_.size() > c.base) stack_.resize(c.base);
+  for (ValType t : c.sig.params) {
+    Slot s;
+    s.type = t;
+    s.loc = Loc::Stack;
+    stack_.push_back(s);
+  }
+  max_depth_ = std::max<uint32_t>(max_depth_, static_cast<uint32_t>(stack_.size()));
+}
+
 void Compiler::on_block(Op op, const BlockSig& sig, bool reachable) {
   if (!reachable) {
-    // Dead code: keep the nesting so that `end` matches, emit nothing.
+    // Dead code: keep the nesting so that `end` matches, emit nothing for the block itself.
     controls_.push_back(Control{op, sig, static_cast<uint32_t>(stack_.size()), a_.newLabel(), a_.newLabel(), false, {}});
+    enter_dead_frame(controls_.back());
     return;
   }
   Control c{op, sig, 0, a_.newLabel(), Label(), true, {}};
@@ -122,7 +140,10 @@ void Compiler::restore_if_entry(const Control& c) {
 
 void Compiler::on_else(bool reachable) {
   Control& c = controls_.back();
-  if (!c.entry_reachable) return;
+  if (!c.entry_reachable) {
+    enter_dead_frame(c);
+    return;
+  }
   if (reachable) {
     emit_merge_moves(c, static_cast<uint32_t>(c.sig.results.size()), false);
     a_.jmp(c.label);
@@ -140,7 +161,13 @@ void Compiler::on_end(bool reachable) {
   }
   Control c = std::move(controls_.back());
   controls_.pop_back();
-  if (!c.entry_reachable) return;
+  if (!c.entry_reachable) {
+    // What the dead body left goes: the code after it is dead too (its values, if any, come
+    // from the polymorphic stack, as the params did).
+    for (size_t i = stack_.size(); i > c.base; --i) free_slot(stack_[i - 1]);
+    if (stack_.size() > c.base) stack_.resize(c.base);
+    return;
+  }
   uint32_t nresults = static_cast<uint32_t>(c.sig.results.size());
   if (reachable) emit_merge_moves(c, nresults, false);
   if (c.op == Op::If && c.else_label.isValid()) {
