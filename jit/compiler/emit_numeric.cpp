@@ -85,7 +85,14 @@ void Compiler::emit_int_binary(Op op) {
     return push_const(t, v);
   }
   bool commutative = op != Op::I32Sub && op != Op::I64Sub;
-  if (commutative && lhs.loc == Loc::Const && rhs.loc != Loc::Const) std::swap(lhs, rhs);
+  if (commutative && lhs.loc == Loc::Const && rhs.loc != Loc::Const) {
+    // A spilled slot's value lives at its own index's spill address (and flags only on top),
+    // so the operand goes to a register before it changes place (the differential fuzzer's
+    // find: `i32.and` of a constant and a multi-value block's spilled result read the
+    // constant's never-written spill slot).
+    to_reg(static_cast<uint32_t>(stack_.size()) - 1);
+    std::swap(lhs, rhs);
+  }
   // A swap moves slots; re-own their registers.
   for (uint32_t i = static_cast<uint32_t>(stack_.size()) - 2; i < stack_.size(); ++i)
     if (stack_[i].loc == Loc::Reg) regs_.gp[stack_[i].reg] = static_cast<int>(i);
