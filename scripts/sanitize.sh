@@ -3,7 +3,8 @@
 #
 #   scripts/sanitize.sh asan    # build-asan: ASan+UBSan; every meson test (unit, runtime, spec,
 #                               # CLI, WASI, threads and the threaded guest stress tests)
-#   scripts/sanitize.sh tsan    # build-tsan: ThreadSanitizer; the threaded tests (suite threads)
+#   scripts/sanitize.sh tsan    # build-tsan: ThreadSanitizer; the threaded tests (suites threads
+#                               # and concurrency: 8 threads compiling, instantiating, calling)
 #
 # Extra arguments go to `meson test`. Run scripts/setup.sh first on a fresh machine (packages).
 # Exits non-zero if the build or any test fails; ends with one line "sanitize MODE: ...".
@@ -31,7 +32,7 @@ case $mode in
     # tests/threads/meson.build leaves out the cases that unwind a trap by _longjmp, which
     # ThreadSanitizer cannot follow.
     export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:${TSAN_OPTIONS:-}
-    suite_args=(--suite threads)
+    suite_args=(--suite threads --suite concurrency)
     ;;
   *)
     echo "usage: scripts/sanitize.sh asan|tsan [meson test arguments]" >&2
