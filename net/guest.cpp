@@ -61,11 +61,15 @@ void Watchdog::loop() {
       }
     }
     // Sleep until the earliest deadline not yet fired (or a new one is armed).
+    // The deadline is copied: wait_until reads it again after waking, when run() may already
+    // have erased the node holding it (ASan found that use-after-free).
     auto next = armed_.upper_bound(now);
-    if (next == armed_.end())
+    if (next == armed_.end()) {
       cv_.wait(lock);
-    else
-      cv_.wait_until(lock, next->first);
+    } else {
+      const auto deadline = next->first;
+      cv_.wait_until(lock, deadline);
+    }
   }
 }
 
