@@ -70,7 +70,7 @@ Status copy_out(Caller& caller, std::string_view fn, std::string_view text, uint
                 std::span<Value> results) {
   size_t n = std::min<size_t>(cap, text.size());
   TERN_TRY(uint8_t * dst, guest_range(caller, fn, ptr, n));
-  std::memcpy(dst, text.data(), n);
+  if (n != 0) std::memcpy(dst, text.data(), n);  // an empty string_view may have a null data()
   results[0] = Value::i32(static_cast<uint32_t>(text.size()));
   return {};
 }
