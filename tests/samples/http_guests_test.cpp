@@ -1,7 +1,6 @@
 // The HTTP guest samples (samples/http/), each driven without the server: json-api and ws-chat
 // through the fake tern_http host of guest_host.h, cgi as a WASI command with a CGI
 // environment, stdin and stdout. TERN_SAMPLES_DIR is build/samples.
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <sys/mman.h>
 #include <unistd.h>

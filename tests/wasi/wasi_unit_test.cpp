@@ -1,7 +1,6 @@
 // Unit tests of host/wasi: the path resolver, errno mapping, sockets handed in by the host,
 // poll_oneoff, EFAULT on bad guest pointers, proc_exit and the fd table under threads.
 // WASI functions are reached through tests/wasi/probe.wat (TERN_WASI_PROBE_WASM).
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/socket.h>
