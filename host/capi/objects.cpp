@@ -125,11 +125,16 @@ wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type, 
   tern::TableType tt;
   tt.elem = tern::capi::to_val_type(type->element.kind).value_or(tern::ValType::FuncRef);
   tt.limits = tern::capi::from_c_limits(type->limits);
-  if ((tt.limits.max && *tt.limits.max < tt.limits.min) || tt.limits.min > 10'000'000) {
-    set_last_error("wasm_table_new: minimum " + std::to_string(tt.limits.min) + " is above the maximum or the limit");
+  if (tt.limits.max && *tt.limits.max < tt.limits.min) {
+    set_last_error("wasm_table_new: minimum " + std::to_string(tt.limits.min) + " is above the maximum");
     return nullptr;
   }
-  auto table = std::make_shared<tern::Table>(tt);
+  auto made = tern::Table::make(tt);
+  if (!made.ok()) {
+    set_last_error("wasm_table_new: " + made.error().message());
+    return nullptr;
+  }
+  std::shared_ptr<tern::Table> table = std::move(*made);
   auto element = element_for(store->state, *table, init);
   if (!element.ok()) {
     set_last_error("wasm_table_new: " + element.error().message());

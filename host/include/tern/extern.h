@@ -46,8 +46,9 @@ class Memory {
 class TableRef {
  public:
   TableRef() = default;
-  // A host table of `type`, every element null.
-  static TableRef create(const TableType& type);
+  // A host table of `type`, every element null; a Limit error when its minimum is above the
+  // implementation limit (10,000,000 elements) or its storage cannot be reserved.
+  static Result<TableRef> create(const TableType& type);
   static Result<TableRef> from_extern(const Extern& e);
 
   bool valid() const { return table_ != nullptr; }
