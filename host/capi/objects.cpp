@@ -41,7 +41,7 @@ tern::Extern wasm_table_t::to_extern() const {
 
 wasm_externtype_t* wasm_table_t::type() const {
   tern::TableType t = table->type;
-  t.limits.min = table->data.size;
+  t.limits.min = table->size();
   return tern::capi::from_table_type(t);
 }
 
@@ -157,7 +157,7 @@ wasm_ref_t* wasm_table_get(const wasm_table_t* t, wasm_table_size_t index) {
   void* element = nullptr;
   {
     std::lock_guard lock(t->table->grow_mu);
-    if (index >= t->table->data.size) {
+    if (index >= t->table->size()) {
       set_last_error("wasm_table_get: index " + std::to_string(index) + " out of bounds");
       return nullptr;
     }
@@ -175,7 +175,7 @@ bool wasm_table_set(wasm_table_t* t, wasm_table_size_t index, wasm_ref_t* ref) {
     return false;
   }
   std::lock_guard lock(t->table->grow_mu);
-  if (index >= t->table->data.size) {
+  if (index >= t->table->size()) {
     set_last_error("wasm_table_set: index " + std::to_string(index) + " out of bounds");
     return false;
   }
@@ -183,7 +183,7 @@ bool wasm_table_set(wasm_table_t* t, wasm_table_size_t index, wasm_ref_t* ref) {
   return true;
 }
 
-wasm_table_size_t wasm_table_size(const wasm_table_t* t) { return t ? t->table->data.size : 0; }
+wasm_table_size_t wasm_table_size(const wasm_table_t* t) { return t ? t->table->size() : 0; }
 
 bool wasm_table_grow(wasm_table_t* t, wasm_table_size_t delta, wasm_ref_t* init) {
   if (!t) return false;

@@ -318,7 +318,7 @@ Status Instance::initialize() {
     TERN_TRY(Value off, eval_const(seg.offset));
     Table* t = tables_[seg.table];
     uint64_t dst = static_cast<uint32_t>(off.lo), n = elem_values[i].size();
-    if (dst + n > t->data.size) return Error(ErrorKind::Instantiate, "out of bounds table access");
+    if (dst + n > t->size()) return Error(ErrorKind::Instantiate, "out of bounds table access");
     t->keep(elem_values[i]);
     for (size_t k = 0; k < n; ++k) t->elements[dst + k] = elem_values[i][k];
   }

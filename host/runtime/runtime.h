@@ -104,6 +104,8 @@ struct Table : std::enable_shared_from_this<Table> {
   Table(const TableType& t, TableStorage storage);  // use make()
   ~Table();
   int64_t grow(uint32_t delta, void* init);
+  // The current size, for host code: an acquire load, so the elements below it are there.
+  uint32_t size() const { return elements.size(); }
   // For the host: a bounds-checked store that keeps the function's owner alive.
   Status set(uint32_t index, void* value);
 

@@ -53,7 +53,7 @@ class TableRef {
 
   bool valid() const { return table_ != nullptr; }
   const TableType& type() const { return table_->type; }
-  uint32_t size() const { return table_->data.size; }
+  uint32_t size() const { return table_->size(); }
   // table.grow with null elements: the old size, or -1.
   int64_t grow(uint32_t delta) const { return table_->grow(delta, nullptr); }
 
