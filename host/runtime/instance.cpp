@@ -94,7 +94,7 @@ int64_t Table::grow(uint32_t delta, void* init) {
   // The storage's capacity is min(max, kMaxTableElements), the implementation limit.
   if (uint64_t{old} + delta > std::min<uint64_t>(data.max, elements.capacity())) return -1;
   keep({&init, 1});
-  elements.grow(delta, init);
+  if (!elements.grow(delta, init)) return -1;  // its pages could not be committed
   // Published after the elements are written: generated code reads the size, then elements.
   std::atomic_ref<uint32_t>(data.size).store(elements.size(), std::memory_order_release);
   return old;
