@@ -3,9 +3,9 @@
 // Generated code on one thread may read a table's elements while another thread grows it
 // (threads share tables; `tern.dlopen` grows the main module's table). So the array is never
 // reallocated: the address space for the table's largest size is reserved once
-// (MAP_NORESERVE, pages backed only when first written) and growth writes the new elements in
-// place, then publishes the new size with a release store. A reader that sees a size (x86-64
-// loads are acquire loads) sees every element below it.
+// (MAP_NORESERVE, PROT_NONE beyond the pages in use) and growth makes pages accessible as
+// needed, writes the new elements in place, then publishes the new size with a release store.
+// A reader that sees a size (x86-64 loads are acquire loads) sees every element below it.
 #pragma once
 
 #include <atomic>
@@ -41,7 +41,8 @@ class TableStorage {
   void** end() { return elements_ + size(); }
 
   // Appends `delta` copies of `init` and publishes the new size; false (nothing changed) when
-  // that would pass capacity(). One grower at a time: the caller serializes (Table::grow_mu).
+  // that would pass capacity() or its pages cannot be made accessible. One grower at a time:
+  // the caller serializes (Table::grow_mu).
   bool grow(uint32_t delta, void* init);
 
  private:
