@@ -104,8 +104,8 @@ Extern Memory::as_extern() const {
 
 // ---- TableRef -----------------------------------------------------------------------------
 
-TableRef TableRef::create(const TableType& type) {
-  auto t = std::make_shared<Table>(type);
+Result<TableRef> TableRef::create(const TableType& type) {
+  TERN_TRY(auto t, Table::make(type));
   TableRef r;
   r.table_ = t.get();
   r.owner_ = std::move(t);

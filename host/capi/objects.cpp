@@ -41,7 +41,7 @@ tern::Extern wasm_table_t::to_extern() const {
 
 wasm_externtype_t* wasm_table_t::type() const {
   tern::TableType t = table->type;
-  t.limits.min = table->data.size;
+  t.limits.min = table->size();
   return tern::capi::from_table_type(t);
 }
 
@@ -125,11 +125,16 @@ wasm_table_t* wasm_table_new(wasm_store_t* store, const wasm_tabletype_t* type, 
   tern::TableType tt;
   tt.elem = tern::capi::to_val_type(type->element.kind).value_or(tern::ValType::FuncRef);
   tt.limits = tern::capi::from_c_limits(type->limits);
-  if ((tt.limits.max && *tt.limits.max < tt.limits.min) || tt.limits.min > 10'000'000) {
-    set_last_error("wasm_table_new: minimum " + std::to_string(tt.limits.min) + " is above the maximum or the limit");
+  if (tt.limits.max && *tt.limits.max < tt.limits.min) {
+    set_last_error("wasm_table_new: minimum " + std::to_string(tt.limits.min) + " is above the maximum");
     return nullptr;
   }
-  auto table = std::make_shared<tern::Table>(tt);
+  auto made = tern::Table::make(tt);
+  if (!made.ok()) {
+    set_last_error("wasm_table_new: " + made.error().message());
+    return nullptr;
+  }
+  std::shared_ptr<tern::Table> table = std::move(*made);
   auto element = element_for(store->state, *table, init);
   if (!element.ok()) {
     set_last_error("wasm_table_new: " + element.error().message());
@@ -152,7 +157,7 @@ wasm_ref_t* wasm_table_get(const wasm_table_t* t, wasm_table_size_t index) {
   void* element = nullptr;
   {
     std::lock_guard lock(t->table->grow_mu);
-    if (index >= t->table->data.size) {
+    if (index >= t->table->size()) {
       set_last_error("wasm_table_get: index " + std::to_string(index) + " out of bounds");
       return nullptr;
     }
@@ -170,7 +175,7 @@ bool wasm_table_set(wasm_table_t* t, wasm_table_size_t index, wasm_ref_t* ref) {
     return false;
   }
   std::lock_guard lock(t->table->grow_mu);
-  if (index >= t->table->data.size) {
+  if (index >= t->table->size()) {
     set_last_error("wasm_table_set: index " + std::to_string(index) + " out of bounds");
     return false;
   }
@@ -178,7 +183,7 @@ bool wasm_table_set(wasm_table_t* t, wasm_table_size_t index, wasm_ref_t* ref) {
   return true;
 }
 
-wasm_table_size_t wasm_table_size(const wasm_table_t* t) { return t ? t->table->data.size : 0; }
+wasm_table_size_t wasm_table_size(const wasm_table_t* t) { return t ? t->table->size() : 0; }
 
 bool wasm_table_grow(wasm_table_t* t, wasm_table_size_t delta, wasm_ref_t* init) {
   if (!t) return false;

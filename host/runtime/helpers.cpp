@@ -55,7 +55,7 @@ uint32_t memory_init(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n, uint
 
 void data_drop(VMContext* vm, uint32_t seg) { instance_of(vm).dropped_data[seg] = true; }
 
-uint32_t table_size(VMContext* vm, uint32_t table) { return instance_of(vm).table(table)->data.size; }
+uint32_t table_size(VMContext* vm, uint32_t table) { return instance_of(vm).table(table)->size(); }
 
 uint32_t table_grow(VMContext* vm, uint32_t table, void* init, uint32_t delta) {
   return static_cast<uint32_t>(instance_of(vm).table(table)->grow(delta, init));
@@ -64,7 +64,7 @@ uint32_t table_grow(VMContext* vm, uint32_t table, void* init, uint32_t delta) {
 // table.set on a funcref table (externref tables store inline): the owner is kept first.
 uint32_t table_set(VMContext* vm, uint32_t table, uint32_t index, void* value) {
   Table* t = instance_of(vm).table(table);
-  if (index >= t->data.size) return trap(TrapKind::TableOutOfBounds);
+  if (index >= t->size()) return trap(TrapKind::TableOutOfBounds);
   t->keep({&value, 1});
   t->data.elements[index] = value;
   return 0;
@@ -72,7 +72,7 @@ uint32_t table_set(VMContext* vm, uint32_t table, uint32_t index, void* value) {
 
 uint32_t table_fill(VMContext* vm, uint32_t table, uint32_t dst, void* value, uint32_t n) {
   Table* t = instance_of(vm).table(table);
-  if (uint64_t{dst} + n > t->data.size) return trap(TrapKind::TableOutOfBounds);
+  if (uint64_t{dst} + n > t->size()) return trap(TrapKind::TableOutOfBounds);
   t->keep({&value, 1});
   for (uint32_t i = 0; i < n; ++i) t->elements[dst + i] = value;
   return 0;
@@ -81,7 +81,7 @@ uint32_t table_fill(VMContext* vm, uint32_t table, uint32_t dst, void* value, ui
 uint32_t table_copy(VMContext* vm, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src, uint32_t n) {
   Table* d = instance_of(vm).table(dst_table);
   Table* s = instance_of(vm).table(src_table);
-  if (uint64_t{dst} + n > d->data.size || uint64_t{src} + n > s->data.size) return trap(TrapKind::TableOutOfBounds);
+  if (uint64_t{dst} + n > d->size() || uint64_t{src} + n > s->size()) return trap(TrapKind::TableOutOfBounds);
   if (d != s) d->keep({s->elements.data() + src, n});
   std::memmove(d->elements.data() + dst, s->elements.data() + src, n * sizeof(void*));
   return 0;
@@ -92,7 +92,7 @@ uint32_t table_init(VMContext* vm, uint32_t table, uint32_t dst, uint32_t src, u
   Table* t = inst.table(table);
   const auto& items = inst.elem_values[seg];
   uint64_t size = inst.dropped_elems[seg] ? 0 : items.size();
-  if (uint64_t{dst} + n > t->data.size || uint64_t{src} + n > size) return trap(TrapKind::TableOutOfBounds);
+  if (uint64_t{dst} + n > t->size() || uint64_t{src} + n > size) return trap(TrapKind::TableOutOfBounds);
   t->keep({items.data() + src, n});
   for (uint32_t i = 0; i < n; ++i) t->elements[dst + i] = items[src + i];
   return 0;

@@ -77,23 +77,27 @@ std::shared_ptr<HostFunc> HostFunc::make(FuncType type, Callback cb) {
   return f;
 }
 
-Table::Table(const TableType& t, void* init) : type(t) {
-  elements.assign(t.limits.min, init);
+Result<std::shared_ptr<Table>> Table::make(const TableType& t, void* init) {
+  TERN_TRY(TableStorage storage, TableStorage::create(t.limits.min, t.limits.max.value_or(0xffffffffu), init));
+  return std::make_shared<Table>(t, std::move(storage));
+}
+
+Table::Table(const TableType& t, TableStorage storage) : type(t), elements(std::move(storage)) {
   data.elements = elements.data();
-  data.size = static_cast<uint32_t>(elements.size());
+  data.size = elements.size();
   data.max = t.limits.max ? static_cast<uint32_t>(*t.limits.max) : 0xffffffffu;
 }
 
 int64_t Table::grow(uint32_t delta, void* init) {
   std::lock_guard lock(grow_mu);
-  uint64_t old = elements.size();
-  uint64_t limit = std::min<uint64_t>(data.max, 10'000'000);  // implementation limit on table size
-  if (old + delta > limit) return -1;
+  uint32_t old = elements.size();
+  // The storage's capacity is min(max, kMaxTableElements), the implementation limit.
+  if (uint64_t{old} + delta > std::min<uint64_t>(data.max, elements.capacity())) return -1;
   keep({&init, 1});
-  elements.resize(old + delta, init);
-  data.elements = elements.data();
-  data.size = static_cast<uint32_t>(elements.size());
-  return static_cast<int64_t>(old);
+  if (!elements.grow(delta, init)) return -1;  // its pages could not be committed
+  // Published after the elements are written: generated code reads the size, then elements.
+  std::atomic_ref<uint32_t>(data.size).store(elements.size(), std::memory_order_release);
+  return old;
 }
 
 // ---- modules ----------------------------------------------------------------------------
@@ -277,7 +281,9 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
   }
   // Tables.
   for (uint32_t i = m.num_imported_tables; i < nt; ++i) {
-    auto t = std::make_shared<Table>(m.tables[i]);
+    auto made = Table::make(m.tables[i]);
+    if (!made.ok()) return std::move(made).error().context("table " + std::to_string(i));
+    auto t = std::move(*made);
     t->owner = inst.get();
     inst->tables_[i] = t.get();
     inst->table_datas_[i] = &t->data;
@@ -312,7 +318,7 @@ Status Instance::initialize() {
     TERN_TRY(Value off, eval_const(seg.offset));
     Table* t = tables_[seg.table];
     uint64_t dst = static_cast<uint32_t>(off.lo), n = elem_values[i].size();
-    if (dst + n > t->data.size) return Error(ErrorKind::Instantiate, "out of bounds table access");
+    if (dst + n > t->size()) return Error(ErrorKind::Instantiate, "out of bounds table access");
     t->keep(elem_values[i]);
     for (size_t k = 0; k < n; ++k) t->elements[dst + k] = elem_values[i][k];
   }

@@ -49,7 +49,7 @@ Status check_import(const ModuleInfo& m, size_t index, const Extern& ex) {
       if (!ex.table) return missing_object(m, index, imp.kind);
       const TableType& want = m.tables[imp.index];
       if (ex.table->type.elem != want.elem) return mismatch(m, index, "elem", to_string(want.elem), to_string(ex.table->type.elem));
-      return check_limits(m, index, want.limits, ex.table->data.size, ex.table->type.limits.max);
+      return check_limits(m, index, want.limits, ex.table->size(), ex.table->type.limits.max);
     }
     case ExternKind::Memory: {
       if (!ex.memory) return missing_object(m, index, imp.kind);

@@ -31,6 +31,7 @@
 #include "jit/module.h"
 #include "jit/trap.h"
 #include "jit/vmctx.h"
+#include "host/runtime/table_storage.h"
 #include "memory/linear_memory.h"
 #include "tern/result.h"
 
@@ -88,7 +89,7 @@ struct HostFunc : HostFuncHead {
 
 struct Table : std::enable_shared_from_this<Table> {
   TableType type;
-  std::vector<void*> elements;
+  TableStorage elements;  // never moves: threads read it while another grows the table
   TableData data;  // what generated code reads; points into `elements`
   std::mutex grow_mu;
   // The instance that defined this table (nullptr for host tables). The owners of the other
@@ -97,9 +98,14 @@ struct Table : std::enable_shared_from_this<Table> {
   // reach its table only through it, Extern::owner).
   const Instance* owner = nullptr;
 
-  explicit Table(const TableType& t, void* init = nullptr);
+  // A table of type `t` with every element `init`; a Limit error when its initial size is
+  // above kMaxTableElements or its storage cannot be reserved.
+  static Result<std::shared_ptr<Table>> make(const TableType& t, void* init = nullptr);
+  Table(const TableType& t, TableStorage storage);  // use make()
   ~Table();
   int64_t grow(uint32_t delta, void* init);
+  // The current size, for host code: an acquire load, so the elements below it are there.
+  uint32_t size() const { return elements.size(); }
   // For the host: a bounds-checked store that keeps the function's owner alive.
   Status set(uint32_t index, void* value);
 

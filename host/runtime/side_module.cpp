@@ -400,7 +400,7 @@ Result<uint32_t> DynamicLinker::load(Instance& main, std::string name, std::shar
   auto data = allocate_data(main, lib->dylink.mem_size, lib->dylink.mem_align_log2);
   if (!data.ok()) return fail(std::move(data).error());
   lib->memory_base = *data;
-  lib->table_before = table->data.size;
+  lib->table_before = table->size();
   const uint64_t table_base = align_up(lib->table_before, lib->dylink.table_align_log2);
   uint64_t next = table_base + lib->dylink.table_size;
   for (const Export& e : m.exports) {
@@ -456,7 +456,7 @@ Status DynamicLinker::attach(Instance& main_instance) {
   for (const auto& lib : libs) {
     auto fail = [&](Error e) { return std::move(e).context(side_context(*lib) + " in a new instance"); };
     // A fresh instance's table is as the main module's first instance's was before the load.
-    const uint32_t size = table->data.size;
+    const uint32_t size = table->size();
     if (size != lib->table_before || table->grow(lib->table_after - size, nullptr) != size)
       return fail(Error(ErrorKind::Link) << "the main module's table has " << size << " elements, expected "
                                          << lib->table_before << " (and room for " << lib->table_after << ")");

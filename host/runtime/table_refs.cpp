@@ -204,7 +204,7 @@ void Table::keep(std::span<void* const> values) { InstanceGraph::get().keep(*thi
 size_t Table::kept_count() const { return InstanceGraph::get().kept_count(*this); }
 
 Status Table::set(uint32_t index, void* value) {
-  if (index >= data.size) return Error(ErrorKind::Usage, "table index " + std::to_string(index) + " out of bounds");
+  if (index >= size()) return Error(ErrorKind::Usage, "table index " + std::to_string(index) + " out of bounds");
   keep({&value, 1});
   elements[index] = value;
   return {};

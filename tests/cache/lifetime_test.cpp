@@ -167,7 +167,7 @@ TEST_CASE("a host function another instance put into a table lives as long as th
 
 TEST_CASE("a host table holding instance functions keeps them; the cycle through its importer is freed") {
   auto plugin_module = compile_wasm("lt_plugin");
-  auto table = std::make_shared<Table>(TableType{ValType::FuncRef, Limits{8, std::nullopt, false}});
+  auto table = Table::make(TableType{ValType::FuncRef, Limits{8, std::nullopt, false}}).value();
   Extern te;
   te.kind = ExternKind::Table;
   te.table = table.get();

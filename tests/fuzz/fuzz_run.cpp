@@ -105,7 +105,9 @@ std::optional<std::vector<Extern>> stub_imports(const ModuleInfo& info) {
       case ExternKind::Table: {
         const TableType& type = info.tables[import.index];
         if (type.limits.min > 100000) return std::nullopt;
-        auto table = std::make_shared<Table>(type);
+        auto made = Table::make(type);
+        if (!made.ok()) return std::nullopt;
+        std::shared_ptr<Table> table = std::move(*made);
         e.table = table.get();
         e.owner = table;
         break;

@@ -21,7 +21,7 @@ Extern memory(uint64_t min, std::optional<uint64_t> max, bool shared = false) {
 }
 
 Extern table(ValType elem, uint64_t min, std::optional<uint64_t> max) {
-  auto t = std::make_shared<Table>(TableType{elem, Limits{min, max, false}});
+  auto t = Table::make(TableType{elem, Limits{min, max, false}}).value();
   Extern e;
   e.kind = ExternKind::Table;
   e.table = t.get();

@@ -139,7 +139,7 @@ SpectestModule::SpectestModule() {
   global("global_i64", ValType::I64, 666);
   global("global_f32", ValType::F32, std::bit_cast<uint32_t>(666.6f));
   global("global_f64", ValType::F64, std::bit_cast<uint64_t>(666.6));
-  auto table = std::make_shared<Table>(TableType{ValType::FuncRef, Limits{10, 20, false}});
+  auto table = Table::make(TableType{ValType::FuncRef, Limits{10, 20, false}}).value();
   Extern te;
   te.kind = ExternKind::Table;
   te.table = table.get();

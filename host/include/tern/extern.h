@@ -46,13 +46,14 @@ class Memory {
 class TableRef {
  public:
   TableRef() = default;
-  // A host table of `type`, every element null.
-  static TableRef create(const TableType& type);
+  // A host table of `type`, every element null; a Limit error when its minimum is above the
+  // implementation limit (10,000,000 elements) or its storage cannot be reserved.
+  static Result<TableRef> create(const TableType& type);
   static Result<TableRef> from_extern(const Extern& e);
 
   bool valid() const { return table_ != nullptr; }
   const TableType& type() const { return table_->type; }
-  uint32_t size() const { return table_->data.size; }
+  uint32_t size() const { return table_->size(); }
   // table.grow with null elements: the old size, or -1.
   int64_t grow(uint32_t delta) const { return table_->grow(delta, nullptr); }
 
