@@ -78,7 +78,8 @@ struct alignas(16) GlobalCell {
   X(RefFunc)       /* void* (VMContext*, func) */                                          \
   X(AtomicWait32)  /* uint64_t (VMContext*, addr, u32 expected, i64 timeout_ns, mem, u64 offset) */ \
   X(AtomicWait64)  /* uint64_t (VMContext*, addr, u64 expected, i64 timeout_ns, mem, u64 offset) */ \
-  X(AtomicNotify)  /* uint64_t (VMContext*, addr, u32 count, mem, u64 offset) */
+  X(AtomicNotify)  /* uint64_t (VMContext*, addr, u32 count, mem, u64 offset) */ \
+  X(GlobalSetRef)  /* void (VMContext*, global, void* funcref): keeps its owner */
 
 enum class Helper : uint32_t {
 #define TERN_HELPER_ENUM(name) name,

@@ -133,13 +133,10 @@ Extern TableRef::as_extern() const {
 Result<GlobalRef> GlobalRef::create(GlobalType type, const Val& init) {
   if (init.type != type.type)
     return Error(ErrorKind::Usage) << "global of type " << type.type << " initialized with a " << init.type;
-  auto g = std::make_shared<GlobalInstance>();
-  g->type = type;
-  g->cell.lo = init.lo;
-  g->cell.hi = init.hi;
+  TERN_TRY(HostGlobal g, make_host_global(type, init.lo, init.hi));
   GlobalRef r;
-  r.global_ = g.get();
-  r.owner_ = std::move(g);
+  r.global_ = g.global;
+  r.owner_ = std::move(g.owner);
   return r;
 }
 
@@ -156,6 +153,10 @@ Val GlobalRef::get() const { return Val{global_->type.type, global_->cell.lo, gl
 Status GlobalRef::set(const Val& v) const {
   if (!global_->type.mut) return Error(ErrorKind::Usage, "global is immutable");
   if (v.type != global_->type.type) return Error(ErrorKind::Usage) << "global has type " << global_->type.type << ", got a " << v.type;
+  if (v.type == ValType::FuncRef) {  // the global keeps the function's owner alive
+    global_->set_funcref(reinterpret_cast<void*>(v.lo));
+    return {};
+  }
   global_->cell.lo = v.lo;
   global_->cell.hi = v.hi;
   return {};

@@ -79,14 +79,15 @@ wasm_global_t* wasm_global_new(wasm_store_t* store, const wasm_globaltype_t* typ
     return nullptr;
   }
   keep_func_alive(store->state, *vt == tern::ValType::FuncRef ? value->of.ref : nullptr);
-  auto g = std::make_shared<tern::GlobalInstance>();
-  g->type = {*vt, type->mutability == WASM_VAR};
-  g->cell.lo = v->lo;
-  g->cell.hi = v->hi;
+  auto made = tern::make_host_global({*vt, type->mutability == WASM_VAR}, v->lo, v->hi);
+  if (!made.ok()) {
+    set_last_error("wasm_global_new: " + made.error().message());
+    return nullptr;
+  }
   auto* h = new wasm_global_t();
   h->store = store->state;
-  h->global = g.get();
-  h->owner = std::move(g);
+  h->global = made->global;
+  h->owner = std::move(made->owner);
   return h;
 }
 
@@ -110,7 +111,10 @@ void wasm_global_set(wasm_global_t* g, const wasm_val_t* value) {
   if (!g->global->type.mut) return set_last_error("wasm_global_set: the global is immutable");
   auto v = tern::capi::to_value(g->store, *value, g->global->type.type);
   if (!v.ok()) return set_last_error("wasm_global_set: " + v.error().message());
-  if (g->global->type.type == tern::ValType::FuncRef) keep_func_alive(g->store, value->of.ref);
+  if (g->global->type.type == tern::ValType::FuncRef) {  // the store and the global keep its owner
+    keep_func_alive(g->store, value->of.ref);
+    return g->global->set_funcref(reinterpret_cast<void*>(v->lo));
+  }
   g->global->cell.lo = v->lo;
   g->global->cell.hi = v->hi;
 }

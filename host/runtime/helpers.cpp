@@ -70,6 +70,9 @@ uint32_t table_set(VMContext* vm, uint32_t table, uint32_t index, void* value) {
   return 0;
 }
 
+// global.set on a funcref global: the global's keeper keeps the function's owner first.
+void global_set_ref(VMContext* vm, uint32_t global, void* value) { instance_of(vm).global(global)->set_funcref(value); }
+
 uint32_t table_fill(VMContext* vm, uint32_t table, uint32_t dst, void* value, uint32_t n) {
   Table* t = instance_of(vm).table(table);
   if (uint64_t{dst} + n > t->size()) return trap(TrapKind::TableOutOfBounds);
@@ -162,6 +165,7 @@ void install_helpers(VMContext& vm) {
   set(Helper::AtomicWait32, &atomic_wait32);
   set(Helper::AtomicWait64, &atomic_wait64);
   set(Helper::AtomicNotify, &atomic_notify);
+  set(Helper::GlobalSetRef, &global_set_ref);
 }
 
 }  // namespace tern

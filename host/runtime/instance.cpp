@@ -122,6 +122,7 @@ Result<std::shared_ptr<Module>> Module::compile(std::span<const uint8_t> bytes, 
 void register_instance(Instance* inst);    // table_refs.cpp
 void unregister_instance(Instance* inst);  // table_refs.cpp
 void collect_instance_cycles_if_due();     // table_refs.cpp
+Result<std::shared_ptr<Table>> make_global_keeper(const Instance* owner);  // table_refs.cpp
 
 Instance::~Instance() {
   // Leave the instance graph, drop what this instance keeps alive, then look for cycles that
@@ -268,10 +269,18 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
     inst->own_memories_.push_back(std::move(shared));
   }
   vm.mem0_base = nm ? inst->mem_bases_[0] : nullptr;
-  // Globals (initializers see imported globals and functions).
+  // Globals (initializers see imported globals and functions). Funcref globals share one
+  // keeper table (table_refs.cpp, invariant 8).
+  std::shared_ptr<Table> global_keeper;
   for (uint32_t i = m.num_imported_globals; i < ng; ++i) {
     auto g = std::make_unique<GlobalInstance>();
     g->type = m.globals[i].type;
+    if (g->type.type == ValType::FuncRef) {
+      if (!global_keeper) {
+        TERN_TRY(global_keeper, make_global_keeper(inst.get()));
+      }
+      g->keeper = global_keeper.get();
+    }
     TERN_TRY(Value v, inst->eval_const(m.globals[i].init));
     g->cell.lo = v.lo;
     g->cell.hi = v.hi;
@@ -289,6 +298,7 @@ Result<std::shared_ptr<Instance>> Instance::instantiate(std::shared_ptr<Module> 
     inst->table_datas_[i] = &t->data;
     inst->own_tables_.push_back(std::move(t));
   }
+  if (global_keeper) inst->own_tables_.push_back(std::move(global_keeper));
   // The graph reads import_owners_ and own_tables_, complete from here on. Before the segments:
   // an instance whose later segment fails may already sit in an imported table.
   register_instance(inst.get());

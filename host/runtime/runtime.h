@@ -125,7 +125,25 @@ struct Table : std::enable_shared_from_this<Table> {
 struct GlobalInstance {
   GlobalType type;
   GlobalCell cell;
+  // Funcref globals: a hidden funcref table (size 0) that keeps the owners of the functions
+  // stored here alive, as a table does for its elements (table_refs.cpp). Owned by the
+  // instance that defined the global (its own_tables_, so the instance graph sees it) or, for
+  // a host global, by whoever owns the global (make_host_global).
+  Table* keeper = nullptr;
+
+  // Stores `funcref` (a FuncRef* or null) into a funcref global, keeping its owner first.
+  void set_funcref(void* funcref);
 };
+
+// A global that no instance defines (the host's). A funcref global lives in one object with
+// its keeper, and `owner` is that keeper Table: whoever holds the global holds the keeper, so
+// the instance graph sees importers' references and frees cycles through it. A funcref
+// initial value (`lo`) is kept like any later store.
+struct HostGlobal {
+  GlobalInstance* global = nullptr;
+  std::shared_ptr<void> owner;  // what Extern::owner must hold
+};
+Result<HostGlobal> make_host_global(const GlobalType& type, uint64_t lo, uint64_t hi = 0);
 
 // Something an instance imports or exports.
 struct Extern {
@@ -218,6 +236,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   VMContext* vmctx() { return &vmctx_; }
   LinearMemory* memory(uint32_t index) { return index < memories_.size() ? memories_[index] : nullptr; }
   Table* table(uint32_t index) { return tables_[index]; }
+  GlobalInstance* global(uint32_t index) { return globals_[index]; }
   // Requests that running code stop at the next loop header ("interrupted").
   void interrupt() { vmctx_.interrupt.store(1, std::memory_order_relaxed); }
   void clear_interrupt() { vmctx_.interrupt.store(0, std::memory_order_relaxed); }

@@ -33,6 +33,15 @@
 // 7. Known cost of invariant 1: a long-lived table keeps every owner that ever stored into
 //    it. Releasing owners of overwritten slots would need to know that no call_indirect still
 //    holds the old pointer (epochs); not done.
+// 8. Funcref globals follow the same rule through a hidden keeper Table (funcref, size 0):
+//    every store (global.set through a helper, the host setters, host global initializers)
+//    calls keeper->keep first. An instance that defines funcref globals has one keeper in its
+//    own_tables_ (owner = that instance), so a global that keeps its importer forms a cycle
+//    the graph sees and frees. A host global lives inside its keeper (make_host_global) and
+//    is held through it (Extern::owner is the keeper), so an importer's hold is an edge and
+//    the host's a root, as for a host table.
+//    Defined globals' initializers need no keeping: ref.func and global.get there reach only
+//    the instance's own functions and its imports, which it keeps already.
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
@@ -208,6 +217,47 @@ Status Table::set(uint32_t index, void* value) {
   keep({&value, 1});
   elements[index] = value;
   return {};
+}
+
+// ---- funcref globals (invariant 8) ----------------------------------------------------------
+
+Result<std::shared_ptr<Table>> make_global_keeper(const Instance* owner) {
+  TERN_TRY(auto keeper, Table::make(TableType{ValType::FuncRef, Limits{0, 0, false}}));
+  keeper->owner = owner;
+  return keeper;
+}
+
+void GlobalInstance::set_funcref(void* funcref) {
+  if (keeper != nullptr) keeper->keep({&funcref, 1});
+  std::atomic_ref<uint64_t>(cell.lo).store(reinterpret_cast<uint64_t>(funcref), std::memory_order_release);
+}
+
+namespace {
+struct HostGlobalKeeper : Table {
+  explicit HostGlobalKeeper(TableStorage storage) : Table(TableType{ValType::FuncRef, Limits{0, 0, false}}, std::move(storage)) {}
+  GlobalInstance global;
+};
+}  // namespace
+
+Result<HostGlobal> make_host_global(const GlobalType& type, uint64_t lo, uint64_t hi) {
+  HostGlobal made;
+  if (type.type != ValType::FuncRef) {
+    auto g = std::make_shared<GlobalInstance>();
+    g->type = type;
+    g->cell.lo = lo;
+    g->cell.hi = hi;
+    made.global = g.get();
+    made.owner = std::move(g);
+    return made;
+  }
+  TERN_TRY(TableStorage storage, TableStorage::create(0, 0, nullptr));
+  auto keeper = std::make_shared<HostGlobalKeeper>(std::move(storage));
+  keeper->global.type = type;
+  keeper->global.keeper = keeper.get();
+  keeper->global.set_funcref(reinterpret_cast<void*>(lo));
+  made.global = &keeper->global;
+  made.owner = std::shared_ptr<Table>(std::move(keeper));  // the graph knows the node by its Table address
+  return made;
 }
 
 // ---- instance registration (called by instance.cpp) --------------------------------------

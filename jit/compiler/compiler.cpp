@@ -454,6 +454,11 @@ void Compiler::on_local(Op op, uint32_t index, ValType t) {
 
 void Compiler::on_global(Op op, uint32_t index, ValType t) {
   materialize_flags();
+  if (op == Op::GlobalSet && t == ValType::FuncRef) {  // through the helper: the global keeps the owner alive
+    helper_args({x86::rdx});
+    a_.mov(x86::esi, index);
+    return call_helper(Helper::GlobalSetRef);
+  }
   uint8_t cell = alloc_gp();
   a_.mov(x86::gpq(cell), x86::ptr(x86::r15, vmctx_offset::kGlobals));
   a_.mov(x86::gpq(cell), x86::ptr(x86::gpq(cell), 8 * static_cast<int32_t>(index)));

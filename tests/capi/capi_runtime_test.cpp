@@ -497,6 +497,31 @@ TEST_CASE("references: funcref and anyref values round-trip through wasm") {
   wasm_foreign_delete(other);
 }
 
+TEST_CASE("references: a host funcref global holds a function set into it") {
+  Basic b;
+  wasm_globaltype_t* gt = wasm_globaltype_new(wasm_valtype_new_funcref(), WASM_VAR);
+  wasm_val_t null_ref = ref_val(WASM_FUNCREF, nullptr);
+  wasm_global_t* g = wasm_global_new(b.env.store, gt, &null_ref);
+  wasm_globaltype_delete(gt);
+  REQUIRE(g != nullptr);
+  wasm_val_t add = ref_val(WASM_FUNCREF, wasm_func_as_ref(b.func("add")));
+  wasm_global_set(g, &add);  // kept by the global's keeper (host/runtime/table_refs.cpp)
+  wasm_val_t got = WASM_INIT_VAL;
+  wasm_global_get(g, &got);
+  REQUIRE(got.kind == WASM_FUNCREF);
+  REQUIRE(got.of.ref != nullptr);
+  wasm_val_t two[2] = {i32(2), i32(3)};
+  wasm_val_t sum[1];
+  wasm_val_vec_t twov = WASM_ARRAY_VEC(two), sumv = WASM_ARRAY_VEC(sum);
+  REQUIRE(wasm_func_call(wasm_ref_as_func(got.of.ref), &twov, &sumv) == nullptr);
+  CHECK(sum[0].of.i32 == 5);
+  wasm_val_delete(&got);
+  wasm_global_set(g, &null_ref);
+  wasm_global_get(g, &got);
+  CHECK(got.of.ref == nullptr);
+  wasm_global_delete(g);
+}
+
 TEST_CASE("host info: shared by copies, finalizer runs when the last handle goes") {
   Env env;
   static int finalized = 0;
