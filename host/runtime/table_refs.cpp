@@ -221,8 +221,13 @@ Status Table::set(uint32_t index, void* value) {
 
 // ---- funcref globals (invariant 8) ----------------------------------------------------------
 
+namespace {
+// A keeper is an empty funcref table: it holds no elements, only kept owners.
+const TableType kKeeperType{ValType::FuncRef, Limits{0, 0, false}};
+}  // namespace
+
 Result<std::shared_ptr<Table>> make_global_keeper(const Instance* owner) {
-  TERN_TRY(auto keeper, Table::make(TableType{ValType::FuncRef, Limits{0, 0, false}}));
+  TERN_TRY(auto keeper, Table::make(kKeeperType));
   keeper->owner = owner;
   return keeper;
 }
@@ -234,7 +239,7 @@ void GlobalInstance::set_funcref(void* funcref) {
 
 namespace {
 struct HostGlobalKeeper : Table {
-  explicit HostGlobalKeeper(TableStorage storage) : Table(TableType{ValType::FuncRef, Limits{0, 0, false}}, std::move(storage)) {}
+  explicit HostGlobalKeeper(TableStorage storage) : Table(kKeeperType, std::move(storage)) {}
   GlobalInstance global;
 };
 }  // namespace

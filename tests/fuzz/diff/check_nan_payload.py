@@ -21,6 +21,8 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run  # noqa: E402
 
 # Runs the real tern-diff and flips the lowest bit of the last "call ... -> VALUE" it prints.
 WRONG_TERN = r'''#!/usr/bin/env python3
@@ -63,11 +65,7 @@ def main():
     failed = 0
     try:
         for wat in wats:
-            name = os.path.splitext(os.path.basename(wat))[0]
-            wasm = os.path.join(workdir, name + ".wasm")
-            subprocess.run([wat2wasm, "--enable-threads", wat, "-o", wasm], check=True)
-            with open(os.path.join(directory, name + ".json")) as f:
-                plan = dict(json.load(f), path=wasm)
+            name, plan = run.saved_plan(wat, wat2wasm, workdir)
             plan_path = os.path.join(workdir, name + ".json")
             with open(plan_path, "w") as f:
                 json.dump(plan, f)

@@ -6,10 +6,8 @@ allowed pairs). Needs neither node nor binaryen.
   check_regressions.py TERN_DIFF WAT2WASM REGRESSIONS_DIR
 """
 import glob
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -28,11 +26,7 @@ def main():
     failed = 0
     try:
         for wat in wats:
-            name = os.path.splitext(os.path.basename(wat))[0]
-            wasm = os.path.join(workdir, name + ".wasm")
-            subprocess.run([wat2wasm, "--enable-threads", wat, "-o", wasm], check=True)
-            with open(os.path.join(directory, name + ".json")) as f:
-                plan = dict(json.load(f), path=wasm)
+            name, plan = run.saved_plan(wat, wat2wasm, workdir)
             with open(os.path.join(directory, name + ".expected")) as f:
                 expected = f.read().splitlines()
             got = run.run_side([tern], [plan], workdir, "tern", 20).get(0, ["missing"])

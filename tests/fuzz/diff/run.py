@@ -185,6 +185,16 @@ def prepare(seed, wasm, workdir):
     return make_plan(seed, path, wasm_module.ModuleInfo(patched))
 
 
+def saved_plan(wat, wat2wasm, workdir):
+    """A saved case (NAME.wat beside its plan NAME.json) as (NAME, runnable plan), the module
+    built into workdir. Used by the checks of saved regressions and NaN-payload cases."""
+    name = os.path.splitext(os.path.basename(wat))[0]
+    wasm = os.path.join(workdir, name + ".wasm")
+    subprocess.run([wat2wasm, "--enable-threads", wat, "-o", wasm], check=True)
+    with open(os.path.splitext(wat)[0] + ".json") as f:
+        return name, dict(json.load(f), path=wasm)
+
+
 def run_side(cmd, plans, workdir, tag, stall_seconds):
     """Runs one engine over the plans, one process for as many modules as it survives.
     Returns {index: [lines]}; a module that killed the process gets ["crash STATUS STDERR"], one
